@@ -1,0 +1,30 @@
+/** The `standin` command line: `standin serve`, `standin contract`. */
+import { serveCommand } from './serve.js';
+
+const USAGE = `usage: standin <command> [options]
+
+commands:
+  serve      run the mock server (every provider under its own path, or one with --provider)
+
+run 'standin <command> --help' for a command's options`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`standin: unknown command '${command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    console.error(`standin: ${(error as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Derives a provider's runtime (routes, validators, auth, error catalogue, headers, stream framing) from
+ * its bundled OpenAPI document. Everything provider-specific comes from the document; a document that
+ * does not hold together throws here, at start-up, never while serving.
+ */
+import { normaliseForAjv, type Ajv2020Instance } from './validator.js';
+import { escapePointer, resolveNode } from './json-pointer.js';
+import type {
+  CatalogueEntry,
+  HeaderSpec,
+  JsonObject,
+  OperationRuntime,
+  Profile,
+  ProviderRuntime,
+  SecurityAlternative,
+  Trigger,
+} from './types.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+const DERIVED = new Set(['request-id', 'retry-after', 'estimated-credits', 'now-plus-60s']);
+
+export function compileProvider(name: string, document: JsonObject, profile: Profile, ajv: Ajv2020Instance): ProviderRuntime {
+  const ajvKey = `standin:${name}`;
+  if (!ajv.getSchema(ajvKey)) {
+    const forAjv = structuredClone(document);
+    normaliseForAjv(forAjv);
+    ajv.addSchema(forAjv, ajvKey);
+  }
+  const operations: OperationRuntime[] = [];
+  const catalogue = new Map<number, CatalogueEntry>();
+  const paths = (document.paths ?? {}) as JsonObject;
+  for (const [path, pathItemRaw] of Object.entries(paths)) {
+    const base = `/paths/${escapePointer(path)}`;
+    const { node: pathItem, pointer: itemPointer } = resolveNode(document, pathItemRaw, base);
+    for (const method of METHODS) {
+      if (!pathItem[method]) continue;
+      const op = compileOperation(document, profile, path, method, pathItem, `${itemPointer}/${method}`);
+      operations.push(op);
+      for (const [status, entry] of op.catalogue) if (!catalogue.has(status)) catalogue.set(status, entry);
+    }
+  }
+  const triggers = (document['x-standin-triggers'] ?? {}) as Partial<Record<Trigger, number>>;
+  for (const [trigger, status] of Object.entries(triggers)) {
+    if (!catalogue.has(Number(status))) {
+      throw new Error(`standin: ${name}: x-standin-triggers.${trigger} names ${status}, which no operation documents`);
+    }
+  }
+  return {
+    name,
+    document,
+    profile,
+    models: ((document['x-standin-models'] ?? []) as string[]).map(String),
+    triggers,
+    operations,
+    catalogue,
+    ajvKey,
+  };
+}
+
+function compileOperation(
+  doc: JsonObject,
+  profile: Profile,
+  path: string,
+  method: string,
+  pathItem: JsonObject,
+  pointer: string,
+): OperationRuntime {
+  const op = pathItem[method] as JsonObject;
+  const operationId = String(op.operationId ?? `${method} ${path}`);
+  const params = [
+    ...((pathItem.parameters ?? []) as unknown[]).map((p, i) => resolveNode(doc, p, `${pointer.slice(0, pointer.lastIndexOf('/'))}/parameters/${i}`)),
+    ...((op.parameters ?? []) as unknown[]).map((p, i) => resolveNode(doc, p, `${pointer}/parameters/${i}`)),
+  ];
+  const requiredHeaders = params
+    .filter((p) => p.node.in === 'header' && p.node.required === true)
+    .map((p) => String(p.node.name).toLowerCase());
+  const queryParams = params
+    .filter((p) => p.node.in === 'query' && p.node.schema)
+    .map((p) => ({ name: String(p.node.name), schemaRef: `${p.pointer}/schema`, required: p.node.required === true }));
+
+  let hasBody = false;
+  if (op.requestBody) {
+    const { node: body } = resolveNode(doc, op.requestBody, `${pointer}/requestBody`);
+    hasBody = Boolean((body.content as JsonObject | undefined)?.['application/json']);
+  }
+
+  const catalogue = new Map<number, CatalogueEntry>();
+  let successHeaders: HeaderSpec[] = [];
+  let example: unknown;
+  let sse: OperationRuntime['sse'];
+  for (const [code, responseRaw] of Object.entries((op.responses ?? {}) as JsonObject)) {
+    const status = Number(code);
+    if (!Number.isInteger(status)) continue;
+    const { node: response, pointer: responsePointer } = resolveNode(doc, responseRaw, `${pointer}/responses/${code}`);
+    const headers = compileHeaders(doc, response, responsePointer);
+    const content = (response.content ?? {}) as JsonObject;
+    const json = content['application/json'] as JsonObject | undefined;
+    const jsonExample = json ? exampleOf(json) : undefined;
+    if (status >= 200 && status < 300) {
+      successHeaders = headers;
+      example = jsonExample;
+      const stream = content['text/event-stream'] as JsonObject | undefined;
+      const sseSpec = stream?.['x-standin-sse'] as JsonObject | undefined;
+      if (sseSpec) {
+        sse = {
+          framing: sseSpec.framing === 'data' ? 'data' : 'named',
+          terminator: typeof sseSpec.terminator === 'string' ? sseSpec.terminator : undefined,
+          itemSchemaRef: `${responsePointer}/content/text~1event-stream/x-standin-sse/itemSchema`,
+        };
+      }
+    } else if (status >= 400) {
+      if (jsonExample === undefined) throw new Error(`standin: ${operationId} ${status} has no application/json example`);
+      catalogue.set(status, { status, template: jsonExample, headers, errorType: profile.errorTypeOf(jsonExample) });
+    }
+  }
+
+  return {
+    operationId,
+    method: method.toUpperCase(),
+    path,
+    pointer,
+    security: compileSecurity(doc, (op.security ?? doc.security ?? []) as JsonObject[]),
+    strictSecurity: doc['x-standin-strict-security']
+      ? compileSecurity(doc, (op['x-standin-strict-security'] ?? doc['x-standin-strict-security']) as JsonObject[])
+      : undefined,
+    requiredHeaders,
+    queryParams,
+    hasBody,
+    maxBodyBytes: Number(op['x-standin-max-body-bytes'] ?? doc['x-standin-max-body-bytes'] ?? DEFAULT_MAX_BODY),
+    successHeaders,
+    streamHeaders: successHeaders,
+    sse,
+    catalogue,
+    example,
+    raw: op,
+  };
+}
+
+function exampleOf(media: JsonObject): unknown {
+  if (media.example !== undefined) return media.example;
+  const examples = media.examples as JsonObject | undefined;
+  const first = examples ? (Object.values(examples)[0] as JsonObject | undefined) : undefined;
+  return first?.value;
+}
+
+function compileHeaders(doc: JsonObject, response: JsonObject, pointer: string): HeaderSpec[] {
+  const out: HeaderSpec[] = [];
+  for (const [name, raw] of Object.entries((response.headers ?? {}) as JsonObject)) {
+    const { node } = resolveNode(doc, raw, `${pointer}/headers/${escapePointer(name)}`);
+    const derived = node['x-standin-value'];
+    if (typeof derived === 'string') {
+      if (!DERIVED.has(derived)) throw new Error(`standin: header ${name} has unknown x-standin-value ${derived}`);
+      out.push({ name: name.toLowerCase(), derived: derived as HeaderSpec['derived'], value: exampleValue(node) });
+      continue;
+    }
+    const value = exampleValue(node);
+    if (value !== undefined) out.push({ name: name.toLowerCase(), value });
+  }
+  return out;
+}
+
+function exampleValue(header: JsonObject): string | undefined {
+  const schema = header.schema as JsonObject | undefined;
+  const v = header.example ?? schema?.example ?? (schema?.examples as unknown[] | undefined)?.[0] ?? schema?.default;
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function compileSecurity(doc: JsonObject, requirements: JsonObject[]): SecurityAlternative[] {
+  const schemes = ((doc.components as JsonObject | undefined)?.securitySchemes ?? {}) as JsonObject;
+  return requirements.map((req) =>
+    Object.keys(req).map((schemeName) => {
+      const { node: scheme } = resolveNode(doc, schemes[schemeName], `/components/securitySchemes/${schemeName}`);
+      if (!scheme) throw new Error(`standin: security scheme ${schemeName} is not defined`);
+      if (scheme.type === 'apiKey' && scheme.in === 'header') {
+        return { kind: 'header' as const, header: String(scheme.name).toLowerCase(), bearer: false };
+      }
+      if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') {
+        return { kind: 'header' as const, header: 'authorization', bearer: true };
+      }
+      throw new Error(`standin: security scheme ${schemeName} (${String(scheme.type)}) is not supported`);
+    }),
+  );
+}

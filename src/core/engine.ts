@@ -1,0 +1,248 @@
+/**
+ * The engine: `(Request) => Promise<Response>` over one or more providers. Each request runs the
+ * pipeline route → authenticate → forced outcome (Prefer) → read and validate → synthesise → render.
+ * Web APIs only, so the same engine serves the Node server, MSW handlers and a fetch drop-in.
+ */
+import { authenticate } from './authenticate.js';
+import { catalogueEntry, problem, renderError, statusForTrigger } from './errors.js';
+import { createRng, hashString, stableStringify } from './hash.js';
+import { renderHeaders } from './headers.js';
+import { parsePrefer, type Prefer } from './prefer.js';
+import { readBodyLimited } from './read-body.js';
+import { createRouter, type RouteMatch } from './router.js';
+import type { EngineOptions, OperationContext, OperationResult, OperationRuntime, ProviderRuntime } from './types.js';
+import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
+import { createSseStream } from '../sse/stream.js';
+
+export interface Engine {
+  fetch(request: Request): Promise<Response>;
+  providers: ProviderRuntime[];
+  options: EngineOptions;
+}
+
+export interface EngineConfig {
+  providers: ProviderRuntime[];
+  ajv: Ajv2020Instance;
+  options: EngineOptions;
+  /** `prefix`: each provider under `/<name>`; `root`: the single provider at `/`. */
+  mount: 'prefix' | 'root';
+}
+
+const ATTEMPT_MEMORY = 10_000;
+
+export function createEngine(config: EngineConfig): Engine {
+  const { ajv, options } = config;
+  if (config.mount === 'root' && config.providers.length !== 1) throw new Error('standin: root mount serves exactly one provider');
+  const routers = new Map(config.providers.map((p) => [p.name, createRouter(p.operations)]));
+  const byName = new Map(config.providers.map((p) => [p.name, p]));
+  const attempts = new Map<string, number>();
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    let path = url.pathname;
+    if (path === '/health' || path === '/_standin/health') {
+      return Response.json({ status: 'ok', providers: config.providers.map((p) => p.name) });
+    }
+    let provider: ProviderRuntime | undefined;
+    if (config.mount === 'root') {
+      provider = config.providers[0];
+    } else {
+      const [, first = '', ...rest] = path.split('/');
+      provider = byName.get(first);
+      path = `/${rest.join('/')}`;
+      if (!provider) {
+        return problem(404, `No provider at /${first}. Providers: ${[...byName.keys()].map((n) => `/${n}`).join(', ')}`);
+      }
+    }
+    return handleProvider(provider!, routers.get(provider!.name)!(request.method, path), request, url);
+  }
+
+  async function handleProvider(provider: ProviderRuntime, match: RouteMatch, request: Request, url: URL): Promise<Response> {
+    const profile = provider.profile;
+    const requestId = profile.requestId();
+    if (match.kind !== 'found') {
+      const trigger = match.kind === 'not-found' ? 'unknown-route' : 'method-not-allowed';
+      const message =
+        match.kind === 'not-found' ? `Not found: ${request.method} ${url.pathname}` : `Method ${request.method} not allowed`;
+      return renderError(provider, undefined, statusForTrigger(provider, trigger), { requestId, message });
+    }
+    const op = match.op;
+    const fail = (trigger: Parameters<typeof statusForTrigger>[1], message: string, param?: string): Response =>
+      renderError(provider, op, statusForTrigger(provider, trigger), { requestId, message, param });
+
+    const auth = authenticate(op, request.headers, options);
+    if (!auth.ok) return fail(auth.trigger, auth.message);
+
+    const prefer = parsePrefer(request.headers.get('prefer'), url.searchParams);
+
+    let bodyText = '';
+    let body: unknown;
+    if (op.hasBody) {
+      const contentType = request.headers.get('content-type') ?? '';
+      if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim())) {
+        await request.body?.cancel().catch(() => undefined);
+        return fail('unsupported-media-type', `Content-Type must be application/json, got '${contentType || 'none'}'`);
+      }
+      const read = await readBodyLimited(request, op.maxBodyBytes);
+      if (!read.ok) return fail('body-too-large', `Request body is ${read.bytes} bytes; the limit is ${op.maxBodyBytes} bytes`);
+      bodyText = read.text;
+    }
+
+    if (prefer.code !== undefined) {
+      const forced = forcedOutcome(provider, op, prefer, request, bodyText, requestId);
+      if (forced) return forced;
+    }
+
+    if (op.hasBody) {
+      try {
+        body = JSON.parse(bodyText);
+      } catch (error) {
+        return fail('malformed-json', `There was an error parsing the body of your request: ${(error as Error).message}`);
+      }
+    }
+    for (const name of op.requiredHeaders) {
+      if (!request.headers.get(name)) return fail('invalid-request', `${name}: header is required`, name);
+    }
+    for (const q of op.queryParams) {
+      const raw = url.searchParams.get(q.name);
+      if (raw === null) {
+        if (q.required) return fail('invalid-request', `${q.name}: Field required`, q.name);
+        continue;
+      }
+      const validate = validatorAt(ajv, provider.ajvKey, q.schemaRef);
+      const value = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+      if (!validate(value)) {
+        const { message } = describeErrors(validate.errors, q.name);
+        return fail('invalid-request', message.startsWith(':') ? `${q.name}${message}` : message.replace(/^body/, q.name), q.name);
+      }
+    }
+    if (op.hasBody) {
+      const validate = validatorAt(ajv, provider.ajvKey, `${op.pointer}/requestBody/content/application~1json/schema`);
+      if (!validate(body)) {
+        const { message, param } = describeErrors(validate.errors);
+        return fail('invalid-request', message, param);
+      }
+      const model = profile.modelOf?.(body);
+      if (model !== undefined && provider.models.length > 0 && !provider.models.includes(model)) {
+        return fail('unknown-model', `model: ${model}`, 'model');
+      }
+    }
+
+    const handler = profile.operations[op.operationId];
+    const seed = hashString(stableStringify(withoutStreamFlags(body)));
+    const ctx: OperationContext = {
+      provider,
+      operation: op,
+      request,
+      url,
+      body,
+      pathParams: match.params,
+      prefer,
+      requestId,
+      rng: createRng(seed),
+      seed,
+      options,
+      apiKey: auth.key,
+    };
+    const result: OperationResult = handler ? await handler(ctx) : { kind: 'json', body: op.example ?? {} };
+    return render(provider, op, ctx, result);
+  }
+
+  function forcedOutcome(
+    provider: ProviderRuntime,
+    op: OperationRuntime,
+    prefer: Prefer,
+    request: Request,
+    bodyText: string,
+    requestId: string,
+  ): Response | undefined {
+    const code = prefer.code!;
+    if (code >= 200 && code < 300) return undefined;
+    if (!catalogueEntry(provider, op, code)) {
+      const documented = [...(op.catalogue.size ? op.catalogue : provider.catalogue).keys()].join(', ');
+      return problem(422, `Prefer: code=${code} is not documented for ${op.operationId} at ${provider.name}; documented: ${documented}`);
+    }
+    if (prefer.failFirst !== undefined && attemptNumber(provider, request, bodyText) >= prefer.failFirst) return undefined;
+    return renderError(provider, op, code, { requestId, retryAfter: prefer.retryAfter });
+  }
+
+  /** Which attempt of "the same request" this is: the SDKs' retry counter, else a count kept here. */
+  function attemptNumber(provider: ProviderRuntime, request: Request, bodyText: string): number {
+    const sdkCount = request.headers.get('x-stainless-retry-count');
+    if (sdkCount !== null && /^\d+$/.test(sdkCount)) return Number(sdkCount);
+    const key = `${provider.name} ${request.method} ${request.url} ${request.headers.get('prefer')} ${hashString(bodyText)}`;
+    const seen = attempts.get(key) ?? 0;
+    if (attempts.size >= ATTEMPT_MEMORY) attempts.clear();
+    attempts.set(key, seen + 1);
+    return seen;
+  }
+
+  function render(provider: ProviderRuntime, op: OperationRuntime, ctx: OperationContext, result: OperationResult): Response {
+    const { requestId, prefer } = ctx;
+    switch (result.kind) {
+      case 'response':
+        return result.response;
+      case 'error': {
+        const status = result.status ?? statusForTrigger(provider, result.trigger ?? 'invalid-request');
+        return renderError(provider, op, status, { requestId, message: result.message, param: result.param });
+      }
+      case 'json': {
+        const headers = renderHeaders(op.successHeaders, { requestId }, new Headers({ 'content-type': 'application/json' }));
+        for (const [k, v] of Object.entries(result.headers ?? {})) headers.set(k, v);
+        diagnose(headers, prefer);
+        return new Response(JSON.stringify(result.body), { status: result.status ?? 200, headers });
+      }
+      case 'stream': {
+        const sse = op.sse;
+        if (!sse) return problem(500, `standin: ${op.operationId} documents no text/event-stream response`);
+        const headers = renderHeaders(
+          op.streamHeaders,
+          { requestId, ...result.headerValues },
+          new Headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
+        );
+        diagnose(headers, prefer);
+        const failure = prefer.streamError !== undefined ? streamFailure(provider, op, prefer, requestId) : undefined;
+        const stream = createSseStream(result.events, {
+          framing: sse.framing,
+          terminator: sse.terminator,
+          ttftMs: prefer.ttftMs ?? options.ttftMs,
+          tokensPerSecond: prefer.tokensPerSecond ?? options.tokensPerSecond,
+          failure,
+        });
+        return new Response(stream, { status: 200, headers });
+      }
+    }
+  }
+
+  function streamFailure(provider: ProviderRuntime, op: OperationRuntime, prefer: Prefer, requestId: string) {
+    const type = prefer.streamError!;
+    const entries = [...op.catalogue.values(), ...provider.catalogue.values()];
+    const entry = entries.find((e) => e.errorType === type) ?? entries.find((e) => e.status >= 500) ?? entries[0]!;
+    const body = provider.profile.errorBody(entry.template, { requestId, type });
+    return { after: prefer.streamErrorAfter ?? 3, event: provider.profile.streamErrorEvent(body) };
+  }
+
+  return {
+    providers: config.providers,
+    options,
+    async fetch(request: Request): Promise<Response> {
+      try {
+        return await handle(request);
+      } catch (error) {
+        // A bug in standin must not look like a provider error, nor leak a stack trace.
+        return problem(500, `standin internal error: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
+function diagnose(headers: Headers, prefer: Prefer): void {
+  if (prefer.unknown.length) headers.set('x-standin-diagnostic', `unknown Prefer directives: ${prefer.unknown.join(', ')}`);
+}
+
+/** The stream flag must not change what is said, so it is left out of the seed. */
+function withoutStreamFlags(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { stream: _s, stream_options: _o, ...rest } = body as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,45 @@
+/**
+ * Simulated provider errors are data: a status picks a catalogue entry from the document, the profile
+ * fills its template (message, request id), and the documented headers go with it.
+ */
+import { renderHeaders } from './headers.js';
+import type { CatalogueEntry, OperationRuntime, ProviderRuntime, Trigger } from './types.js';
+
+export interface ErrorDetails {
+  requestId: string;
+  message?: string;
+  param?: string;
+  retryAfter?: number;
+  type?: string;
+}
+
+export function statusForTrigger(provider: ProviderRuntime, trigger: Trigger): number {
+  return provider.triggers[trigger] ?? provider.triggers['invalid-request'] ?? 400;
+}
+
+export function catalogueEntry(provider: ProviderRuntime, op: OperationRuntime | undefined, status: number): CatalogueEntry | undefined {
+  return op?.catalogue.get(status) ?? provider.catalogue.get(status);
+}
+
+export function renderError(
+  provider: ProviderRuntime,
+  op: OperationRuntime | undefined,
+  status: number,
+  details: ErrorDetails,
+): Response {
+  const entry = catalogueEntry(provider, op, status);
+  if (!entry) {
+    return problem(500, `standin: status ${status} is not documented for provider ${provider.name}`);
+  }
+  const body = provider.profile.errorBody(entry.template, details);
+  const headers = renderHeaders(entry.headers, details, new Headers({ 'content-type': 'application/json' }));
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** standin's own complaints (misuse of standin, not a provider error), as RFC 9457 problem details. */
+export function problem(status: number, detail: string, extraHeaders?: Record<string, string>): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', title: 'standin', status, detail }), {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'x-standin-diagnostic': detail, ...extraHeaders },
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Per-request directives, after Prism's `Prefer` convention: `Prefer: code=429, fail-first=1`.
+ * The same directives may be given as query parameters prefixed with `__` (`?__code=429`), for clients
+ * that cannot set headers; the header wins when both are present.
+ */
+export interface Prefer {
+  /** Answer with this documented status instead of a success. */
+  code?: number;
+  /** Only the first N attempts of this request get `code`; later ones succeed (SDK retry tests). */
+  failFirst?: number;
+  /** Seconds for `retry-after` on the forced error. */
+  retryAfter?: number;
+  /** Send a mid-stream error event of this type (e.g. `overloaded_error`) ... */
+  streamError?: string;
+  /** ... after this many events (default 3). */
+  streamErrorAfter?: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  /** Directives that were not understood, reported back in a diagnostic header. */
+  unknown: string[];
+}
+
+const NUMERIC: Record<string, keyof Prefer> = {
+  code: 'code',
+  'fail-first': 'failFirst',
+  'retry-after': 'retryAfter',
+  'stream-error-after': 'streamErrorAfter',
+  'ttft-ms': 'ttftMs',
+  'tokens-per-second': 'tokensPerSecond',
+};
+
+export function parsePrefer(header: string | null, query: URLSearchParams): Prefer {
+  const prefer: Prefer = { unknown: [] };
+  const pairs: [string, string][] = [];
+  if (header) {
+    for (const part of header.split(/[,;]/)) {
+      const [k, ...rest] = part.split('=');
+      const key = k?.trim().toLowerCase();
+      if (key) pairs.push([key, rest.join('=').trim().replace(/^"|"$/g, '')]);
+    }
+  } else {
+    for (const [k, v] of query) if (k.startsWith('__')) pairs.push([k.slice(2).toLowerCase(), v]);
+  }
+  for (const [key, value] of pairs) {
+    const field = NUMERIC[key];
+    if (field) {
+      const n = Number(value);
+      if (value !== '' && Number.isFinite(n) && n >= 0) (prefer as unknown as Record<string, number>)[field] = n;
+      else prefer.unknown.push(key);
+    } else if (key === 'stream-error') {
+      prefer.streamError = value || 'overloaded_error';
+    } else if (key === 'dynamic' || key === 'example') {
+      // Prism directives that have no meaning here: responses are always synthesised.
+    } else {
+      prefer.unknown.push(key);
+    }
+  }
+  return prefer;
+}

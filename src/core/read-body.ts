@@ -1,0 +1,30 @@
+/** Reads a request body as text, stopping once it passes the limit instead of buffering all of it. */
+export type BodyRead = { ok: true; text: string } | { ok: false; tooLarge: true; bytes: number };
+
+export async function readBodyLimited(request: Request, limit: number): Promise<BodyRead> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await request.body?.cancel().catch(() => undefined);
+    return { ok: false, tooLarge: true, bytes: declared };
+  }
+  if (!request.body) return { ok: true, text: '' };
+  if (Number.isFinite(declared)) {
+    // The declared length is within the limit; the runtime enforces it while reading.
+    return { ok: true, text: await request.text() };
+  }
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      await reader.cancel().catch(() => undefined);
+      return { ok: false, tooLarge: true, bytes };
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return { ok: true, text: text + decoder.decode() };
+}

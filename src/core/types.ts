@@ -1,0 +1,150 @@
+/** Types shared by the engine core, the profiles and the adapters. Web-standard only. */
+import type { Rng } from './hash.js';
+import type { Prefer } from './prefer.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** The natural error triggers a document maps to statuses (see openapi/CONVENTIONS.md). */
+export type Trigger =
+  | 'missing-key'
+  | 'invalid-key'
+  | 'malformed-json'
+  | 'invalid-request'
+  | 'unknown-model'
+  | 'unsupported-media-type'
+  | 'body-too-large'
+  | 'unknown-route'
+  | 'method-not-allowed';
+
+/** One server-sent event before framing. `event` is the `event:` name, if the framing uses names. */
+export interface SseEvent {
+  event?: string;
+  data: unknown;
+}
+
+/** What an operation handler answers; the engine renders it with the documented headers. */
+export type OperationResult =
+  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'stream'; events: Iterable<SseEvent> | AsyncIterable<SseEvent>; headerValues?: HeaderValues }
+  | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string }
+  | { kind: 'response'; response: Response };
+
+/** Values an `x-standin-value` header may take, computed per request. */
+export interface HeaderValues {
+  'estimated-credits'?: string;
+}
+
+export interface OperationContext {
+  provider: ProviderRuntime;
+  operation: OperationRuntime;
+  request: Request;
+  url: URL;
+  body: unknown;
+  pathParams: Record<string, string>;
+  prefer: Prefer;
+  requestId: string;
+  /** Seeded by the request body, so equal requests get equal answers. */
+  rng: Rng;
+  seed: number;
+  options: EngineOptions;
+  /** The key the client authenticated with (never logged or echoed). */
+  apiKey?: string;
+}
+
+export type OperationHandler = (ctx: OperationContext) => OperationResult | Promise<OperationResult>;
+
+/** What a wire protocol adds to a document: synthesis, envelopes, ids. */
+export interface Profile {
+  name: string;
+  operations: Record<string, OperationHandler>;
+  /** A fresh request id in the provider's form. */
+  requestId(): string;
+  /** The error body for a status, from the catalogue's template. */
+  errorBody(template: unknown, error: { message?: string; requestId: string; param?: string; type?: string }): unknown;
+  /** The error type named inside a catalogue template, so a stream error can be looked up by type. */
+  errorTypeOf(template: unknown): string | undefined;
+  /** A mid-stream error event carrying that error body. */
+  streamErrorEvent(body: unknown): SseEvent;
+  /** How a handler's body names its model, if the engine should check it against `x-standin-models`. */
+  modelOf?(body: unknown): string | undefined;
+}
+
+export interface HeaderSpec {
+  name: string;
+  value?: string;
+  derived?: 'request-id' | 'retry-after' | 'estimated-credits' | 'now-plus-60s';
+}
+
+export interface CatalogueEntry {
+  status: number;
+  template: unknown;
+  headers: HeaderSpec[];
+  errorType?: string;
+}
+
+export interface SseSpec {
+  framing: 'named' | 'data';
+  terminator?: string;
+  /** Ajv key of the per-event schema. */
+  itemSchemaRef: string;
+}
+
+export interface OperationRuntime {
+  operationId: string;
+  method: string;
+  path: string;
+  /** JSON pointer into the bundled document, for Ajv refs. */
+  pointer: string;
+  security: SecurityAlternative[];
+  strictSecurity?: SecurityAlternative[];
+  requiredHeaders: string[];
+  queryParams: { name: string; schemaRef: string; required: boolean }[];
+  hasBody: boolean;
+  maxBodyBytes: number;
+  successHeaders: HeaderSpec[];
+  streamHeaders: HeaderSpec[];
+  sse?: SseSpec;
+  catalogue: Map<number, CatalogueEntry>;
+  example?: unknown;
+  raw: JsonObject;
+}
+
+/** One way to authenticate: every scheme in it must be satisfied. */
+export type SecurityAlternative = { kind: 'header'; header: string; bearer: boolean }[];
+
+export interface ProviderRuntime {
+  name: string;
+  document: JsonObject;
+  profile: Profile;
+  models: string[];
+  triggers: Partial<Record<Trigger, number>>;
+  operations: OperationRuntime[];
+  /** Catalogue of every documented error status in the document. */
+  catalogue: Map<number, CatalogueEntry>;
+  ajvKey: string;
+}
+
+export interface EngineOptions {
+  /** Milliseconds before the first streamed token. */
+  ttftMs: number;
+  /** Streamed tokens per second; 0 means as fast as possible. */
+  tokensPerSecond: number;
+  /** Accept only the security the provider's document names strictly (`x-standin-strict-security`). */
+  strictAuth: boolean;
+  /** Keys that are accepted; empty means any key that is not rejected. */
+  acceptKeys: string[];
+  /** Keys starting with this prefix are treated as revoked (the `invalid-key` trigger). */
+  rejectKeyPrefix: string;
+  /** Validate every response against the document and report violations in a header. */
+  selfCheck: boolean;
+}
+
+export const defaultEngineOptions: EngineOptions = {
+  ttftMs: 0,
+  tokensPerSecond: 0,
+  strictAuth: false,
+  acceptKeys: [],
+  rejectKeyPrefix: 'invalid',
+  selfCheck: false,
+};

@@ -1,0 +1,144 @@
+/**
+ * JSON Schema validation of requests, responses and stream events against the documents (Ajv, draft
+ * 2020-12, which is OpenAPI 3.1's dialect). Validators are compiled once per schema pointer and cached.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+export type Ajv2020Instance = Ajv2020;
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv2020,
+) => Ajv2020;
+
+export function createAjv(): Ajv2020 {
+  // strict: false because OpenAPI documents carry keywords JSON Schema does not know (example, x-*).
+  // OpenAPI's discriminator `mapping` is not supported by Ajv; documents are normalised before adding.
+  const ajv = new Ajv2020({ strict: false, discriminator: true, allErrors: false, validateSchema: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+const cache = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
+
+/** A validator for the schema at `pointer` inside the document added under `key`. */
+export function validatorAt(ajv: Ajv2020, key: string, pointer: string): Validator {
+  let byRef = cache.get(ajv);
+  if (!byRef) cache.set(ajv, (byRef = new Map()));
+  const ref = `${key}#${pointer}`;
+  let fn = byRef.get(ref);
+  if (!fn) {
+    fn = ajv.compile({ $ref: ref });
+    byRef.set(ref, fn);
+  }
+  return fn;
+}
+
+/** Removes what Ajv cannot read from an OpenAPI document (discriminator mappings), in place. */
+export function normaliseForAjv(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach(normaliseForAjv);
+    return;
+  }
+  const obj = node as Record<string, unknown>;
+  const disc = obj.discriminator as Record<string, unknown> | undefined;
+  if (disc && typeof disc === 'object' && 'mapping' in disc) {
+    obj.discriminator = { propertyName: disc.propertyName };
+  }
+  for (const value of Object.values(obj)) normaliseForAjv(value);
+}
+
+/** `messages.0.content` from `/messages/0/content`. */
+export function dottedPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) parts.push(extra);
+  return parts.join('.');
+}
+
+/**
+ * One clear message naming the field at fault, in the style Anthropic's API uses
+ * (`max_tokens: Input should be less than or equal to 8192`).
+ */
+export function describeErrors(errors: ErrorObject[] | null | undefined, root = 'body'): { message: string; param: string } {
+  const list = errors ?? [];
+  // Unions report a generic failure beside the branch errors; the deepest concrete error is the useful one.
+  const concrete = list.filter((e) => !['oneOf', 'anyOf', 'if', 'not'].includes(e.keyword));
+  const chosen = (concrete.length ? concrete : list).reduce<ErrorObject | undefined>(
+    (best, e) => (!best || depth(e) > depth(best) ? e : best),
+    undefined,
+  );
+  if (!chosen) return { message: `${root}: Invalid request`, param: root };
+  const p = chosen.params as Record<string, unknown>;
+  let param = dottedPath(chosen.instancePath);
+  let text: string;
+  switch (chosen.keyword) {
+    case 'required':
+      param = dottedPath(chosen.instancePath, String(p.missingProperty));
+      text = 'Field required';
+      break;
+    case 'additionalProperties':
+      param = dottedPath(chosen.instancePath, String(p.additionalProperty));
+      text = 'Extra inputs are not permitted';
+      break;
+    case 'type':
+      text = `Input should be a valid ${typeWord(String(p.type))}`;
+      break;
+    case 'enum':
+      text = `Input should be ${(p.allowedValues as unknown[]).map((v) => `'${String(v)}'`).join(' or ')}`;
+      break;
+    case 'const':
+      text = `Input should be '${String(p.allowedValue)}'`;
+      break;
+    case 'maximum':
+      text = `Input should be less than or equal to ${String(p.limit)}`;
+      break;
+    case 'exclusiveMaximum':
+      text = `Input should be less than ${String(p.limit)}`;
+      break;
+    case 'minimum':
+      text = `Input should be greater than or equal to ${String(p.limit)}`;
+      break;
+    case 'exclusiveMinimum':
+      text = `Input should be greater than ${String(p.limit)}`;
+      break;
+    case 'minItems':
+      text = `List should have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
+      break;
+    case 'maxItems':
+      text = `List should have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
+      break;
+    case 'minLength':
+      text = `String should have at least ${String(p.limit)} character${p.limit === 1 ? '' : 's'}`;
+      break;
+    case 'maxLength':
+      text = `String should have at most ${String(p.limit)} characters`;
+      break;
+    case 'discriminator':
+      param = dottedPath(chosen.instancePath, String(p.tag));
+      text = p.error === 'tag' ? 'Field required' : `Input tag '${String(p.tagValue)}' is not one of the expected tags`;
+      break;
+    default:
+      text = chosen.message ? capitalise(chosen.message) : 'Invalid value';
+  }
+  return { message: `${param || root}: ${text}`, param: param || root };
+}
+
+function depth(e: ErrorObject): number {
+  return e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'discriminator' ? 1 : 0);
+}
+
+function typeWord(t: string): string {
+  return t === 'object' ? 'dictionary' : t === 'array' ? 'list' : t === 'number' ? 'number' : t;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,76 @@
+/**
+ * The Anthropic Messages protocol (SkillBoss, ByteSpike, Anthropic): what a document cannot say about
+ * it, namely how answers are synthesised, how ids look and where the error message goes.
+ */
+import { createRng, randomId } from '../../core/hash.js';
+import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
+import { countInputTokens } from './input-tokens.js';
+import { planMessage } from './plan-message.js';
+import { toMessage, toStreamEvents } from './render-message.js';
+
+type Body = Record<string, unknown>;
+
+/** Haiku 4.5 list prices in USD per token, for the cost estimate some providers send before a stream. */
+const PRICE_IN = 1 / 1_000_000;
+const PRICE_OUT = 5 / 1_000_000;
+
+function createMessage(ctx: OperationContext): OperationResult {
+  const body = ctx.body as Body;
+  const outcome = planMessage(body, ctx.rng);
+  if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
+  const plan = outcome.plan;
+  if (body.stream !== true) return { kind: 'json', body: toMessage(plan) };
+  const estimate = plan.inputTokens * PRICE_IN + Number(body.max_tokens) * PRICE_OUT;
+  return {
+    kind: 'stream',
+    // Stream chunking draws from its own generator so it never changes the plan.
+    events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)),
+    headerValues: { 'estimated-credits': estimate.toFixed(6) },
+  };
+}
+
+function listModels(ctx: OperationContext): OperationResult {
+  const example = (ctx.operation.example ?? { data: [] }) as { data: { id: string }[] };
+  const limit = Number(ctx.url.searchParams.get('limit') ?? 20);
+  const after = ctx.url.searchParams.get('after_id');
+  const start = after ? example.data.findIndex((m) => m.id === after) + 1 : 0;
+  const data = example.data.slice(start, start + limit);
+  return {
+    kind: 'json',
+    body: { data, has_more: start + limit < example.data.length, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null },
+  };
+}
+
+function getModel(ctx: OperationContext): OperationResult {
+  const id = ctx.pathParams.model_id ?? Object.values(ctx.pathParams)[0];
+  const list = ctx.provider.operations.find((o) => o.operationId === 'listModels')?.example as { data: { id: string }[] } | undefined;
+  const model = list?.data.find((m) => m.id === id);
+  if (!model) return { kind: 'error', trigger: 'unknown-model', message: `model: ${String(id)}` };
+  return { kind: 'json', body: model };
+}
+
+export const anthropicMessages: Profile = {
+  name: 'anthropic-messages',
+  operations: {
+    createMessage,
+    countTokens: (ctx) => ({ kind: 'json', body: { input_tokens: countInputTokens(ctx.body as Body) } }),
+    listModels,
+    getModel,
+  },
+  requestId: () => randomId('req_011C', 20),
+  errorBody(template, { message, requestId, type }) {
+    const body = structuredClone(template) as Body;
+    const error = { ...((body.error ?? {}) as Body) };
+    if (message !== undefined) error.message = message;
+    if (type !== undefined) error.type = type;
+    body.error = error;
+    if ('request_id' in body) body.request_id = requestId;
+    return body;
+  },
+  errorTypeOf: (template) => ((template as Body | undefined)?.error as Body | undefined)?.type as string | undefined,
+  streamErrorEvent(body) {
+    const { error } = body as Body;
+    return { event: 'error', data: { type: 'error', error } };
+  },
+  modelOf: (body) => (typeof (body as Body | undefined)?.model === 'string' ? ((body as Body).model as string) : undefined),
+};

@@ -1,0 +1,180 @@
+/**
+ * Decides what the model "says" for a request: thinking, text, a tool call, and why it stopped. Both the
+ * JSON answer and the SSE stream are rendered from one plan, so they always carry the same content.
+ */
+import { makeId, type Rng } from '../../core/hash.js';
+import { composeAnswer, composeSignature, composeThinking, topicOf } from '../../synth/text.js';
+import { jsonTokens, toPieces } from '../../synth/tokens.js';
+import { sampleSchema } from '../../synth/sample-schema.js';
+import { countInputTokens } from './input-tokens.js';
+
+type Block = Record<string, unknown>;
+
+export type PlannedBlock =
+  | { type: 'text'; pieces: string[] }
+  | { type: 'thinking'; pieces: string[]; signature: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown; json: string; tokens: number };
+
+export interface MessagePlan {
+  id: string;
+  model: string;
+  blocks: PlannedBlock[];
+  stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
+  stopSequence: string | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type PlanOutcome = { ok: true; plan: MessagePlan } | { ok: false; message: string; param: string };
+
+export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcome {
+  const invalid = checkSemantics(body);
+  if (invalid) return { ok: false, ...invalid };
+  const messages = body.messages as Block[];
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const prompt = lastUser ? textOf(lastUser.content) : '';
+  const toolResults = lastUser && Array.isArray(lastUser.content) ? (lastUser.content as Block[]).filter((b) => b.type === 'tool_result') : [];
+  const tools = ((body.tools ?? []) as Block[]).filter((t) => t.input_schema);
+  const choice = ((body.tool_choice ?? { type: 'auto' }) as Block).type as string;
+
+  let budget = Number(body.max_tokens);
+  const blocks: PlannedBlock[] = [];
+  let stopReason: MessagePlan['stopReason'] = 'end_turn';
+  let stopSequence: string | null = null;
+
+  const thinking = body.thinking as Block | undefined;
+  if (thinking?.type === 'enabled') {
+    const pieces = toPieces(composeThinking(rng, prompt)).slice(0, Math.min(Number(thinking.budget_tokens), budget));
+    budget -= pieces.length;
+    blocks.push({ type: 'thinking', pieces, signature: composeSignature(rng) });
+  }
+
+  // After a tool result the model answers in text, so agent loops end.
+  const callTool = tools.length > 0 && choice !== 'none' && toolResults.length === 0;
+  const tool = callTool ? (choice === 'tool' ? tools.find((t) => t.name === (body.tool_choice as Block).name)! : bestTool(tools, prompt)) : undefined;
+
+  let text: string;
+  if (tool) text = choice === 'auto' ? `I'll use the ${String(tool.name)} tool to help with ${topicOf(prompt)}.` : '';
+  else if (toolResults.length) text = `Based on the tool result, ${summariseToolResult(toolResults[0]!)} ${composeAnswer(rng, prompt, 2)}`;
+  else text = composeAnswer(rng, prompt);
+
+  const stops = ((body.stop_sequences ?? []) as string[]).filter((s) => s.length > 0);
+  if (!tool && stops.length) {
+    // A model asked for stop sequences is being steered to emit one: standin emits the first after the
+    // first sentence (x-standin behaviour in the documents), then stops before it as the provider does.
+    const firstStop = text.indexOf('. ') + 1 || text.length;
+    text = `${text.slice(0, firstStop)} ${stops[0]}${text.slice(firstStop)}`;
+    const hit = stops
+      .map((s) => ({ s, at: text.indexOf(s) }))
+      .filter((h) => h.at >= 0)
+      .sort((a, b) => a.at - b.at)[0];
+    if (hit) {
+      text = text.slice(0, hit.at);
+      stopReason = 'stop_sequence';
+      stopSequence = hit.s;
+    }
+  }
+
+  let pieces = toPieces(text);
+  if (pieces.length > budget) {
+    pieces = pieces.slice(0, Math.max(budget, 0));
+    stopReason = 'max_tokens';
+    stopSequence = null;
+  }
+  budget -= pieces.length;
+  if (pieces.length) blocks.push({ type: 'text', pieces });
+
+  if (tool && stopReason !== 'max_tokens') {
+    const input = sampleSchema(tool.input_schema as Block, { rng, topic: topicOf(prompt), root: tool.input_schema as Block });
+    const json = JSON.stringify(input);
+    const tokens = jsonTokens(input);
+    if (tokens <= budget) {
+      blocks.push({ type: 'tool_use', id: makeId(rng, 'toolu_01', 22), name: String(tool.name), input, json, tokens });
+      stopReason = 'tool_use';
+    } else {
+      stopReason = 'max_tokens';
+    }
+  }
+
+  const outputTokens = blocks.reduce((n, b) => n + (b.type === 'tool_use' ? b.tokens : b.pieces.length), 0);
+  return {
+    ok: true,
+    plan: {
+      id: makeId(rng, 'msg_01', 22),
+      model: String(body.model),
+      blocks,
+      stopReason,
+      stopSequence,
+      inputTokens: countInputTokens(body),
+      outputTokens,
+    },
+  };
+}
+
+/** Rules the provider enforces that a JSON Schema cannot say. */
+function checkSemantics(body: Record<string, unknown>): { message: string; param: string } | undefined {
+  const thinking = body.thinking as Block | undefined;
+  if (thinking?.type === 'enabled' && Number(thinking.budget_tokens) >= Number(body.max_tokens)) {
+    return { message: 'max_tokens: must be greater than thinking.budget_tokens', param: 'max_tokens' };
+  }
+  const tools = (body.tools ?? []) as Block[];
+  const choice = body.tool_choice as Block | undefined;
+  if (choice && choice.type !== 'none' && tools.length === 0) {
+    return { message: 'tool_choice: tool_choice may only be specified while providing tools', param: 'tool_choice' };
+  }
+  if (choice?.type === 'tool' && !tools.some((t) => t.name === choice.name)) {
+    return { message: `tool_choice.name: Tool '${String(choice.name)}' not found in tools`, param: 'tool_choice.name' };
+  }
+  const names = new Set<string>();
+  for (const [i, t] of tools.entries()) {
+    if (names.has(String(t.name))) return { message: `tools.${i}.name: Tool names must be unique`, param: `tools.${i}.name` };
+    names.add(String(t.name));
+  }
+  const messages = body.messages as Block[];
+  for (const [i, message] of messages.entries()) {
+    if (!Array.isArray(message.content)) continue;
+    const previous = messages[i - 1];
+    const offered = new Set(
+      previous?.role === 'assistant' && Array.isArray(previous.content)
+        ? (previous.content as Block[]).filter((b) => b.type === 'tool_use').map((b) => b.id)
+        : [],
+    );
+    for (const [j, block] of (message.content as Block[]).entries()) {
+      if (block.type === 'tool_result' && !offered.has(block.tool_use_id)) {
+        return {
+          message: `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+          param: `messages.${i}.content.${j}`,
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return (content as Block[])
+    .map((b) => (b.type === 'text' ? String(b.text) : b.type === 'tool_result' ? textOf(b.content) : ''))
+    .join(' ')
+    .trim();
+}
+
+function summariseToolResult(result: Block): string {
+  const text = textOf(result.content).replace(/\s+/g, ' ').slice(0, 80);
+  if (result.is_error) return 'the tool reported an error, so I will answer without it.';
+  return text ? `the answer is: ${text}.` : 'the tool returned no content.';
+}
+
+/** The tool whose name and description share the most words with the prompt (the first on a tie). */
+function bestTool(tools: Block[], prompt: string): Block {
+  const words = new Set(prompt.toLowerCase().split(/\W+/).filter((w) => w.length > 2));
+  let best = tools[0]!;
+  let bestScore = -1;
+  for (const tool of tools) {
+    const text = `${String(tool.name).replace(/_/g, ' ')} ${String(tool.description ?? '')}`.toLowerCase();
+    const score = text.split(/\W+/).filter((w) => words.has(w)).length;
+    if (score > bestScore) [best, bestScore] = [tool, score];
+  }
+  return best;
+}

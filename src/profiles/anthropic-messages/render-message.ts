@@ -1,0 +1,87 @@
+/** Renders a message plan as Anthropic's JSON `Message` or as its SSE event sequence. */
+import type { Rng } from '../../core/hash.js';
+import type { PacedEvent } from '../../sse/stream.js';
+import type { MessagePlan, PlannedBlock } from './plan-message.js';
+
+function usage(plan: MessagePlan) {
+  return {
+    input_tokens: plan.inputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: plan.outputTokens,
+    service_tier: 'standard',
+  };
+}
+
+function blockJson(block: PlannedBlock) {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.pieces.join('') };
+    case 'thinking':
+      return { type: 'thinking', thinking: block.pieces.join(''), signature: block.signature };
+    case 'tool_use':
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+  }
+}
+
+export function toMessage(plan: MessagePlan) {
+  return {
+    id: plan.id,
+    type: 'message',
+    role: 'assistant',
+    model: plan.model,
+    content: plan.blocks.map(blockJson),
+    stop_reason: plan.stopReason,
+    stop_sequence: plan.stopSequence,
+    usage: usage(plan),
+  };
+}
+
+const event = (data: { type: string } & Record<string, unknown>, tokens?: number): PacedEvent => ({ event: data.type, data, tokens });
+
+/** The event sequence, produced lazily so each event reaches the socket as it is made. */
+export function* toStreamEvents(plan: MessagePlan, rng: Rng): Generator<PacedEvent> {
+  yield event({
+    type: 'message_start',
+    message: { ...toMessage(plan), content: [], stop_reason: null, stop_sequence: null, usage: { ...usage(plan), output_tokens: 1 } },
+  });
+  for (const [index, block] of plan.blocks.entries()) {
+    const start =
+      block.type === 'text'
+        ? { type: 'text', text: '' }
+        : block.type === 'thinking'
+          ? { type: 'thinking', thinking: '', signature: '' }
+          : { type: 'tool_use', id: block.id, name: block.name, input: {} };
+    yield event({ type: 'content_block_start', index, content_block: start });
+    if (index === 0) yield { event: 'ping', data: { type: 'ping' } };
+    if (block.type === 'tool_use') {
+      yield event({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } });
+      const fragments = splitEvenly(block.json, Math.max(1, Math.ceil(block.json.length / 16)));
+      for (const partial_json of fragments) {
+        yield event({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } }, block.tokens / fragments.length);
+      }
+    } else {
+      const kind = block.type === 'text' ? 'text_delta' : 'thinking_delta';
+      const field = block.type === 'text' ? 'text' : 'thinking';
+      for (let i = 0; i < block.pieces.length; ) {
+        const n = Math.min(rng.int(1, 3), block.pieces.length - i);
+        yield event({ type: 'content_block_delta', index, delta: { type: kind, [field]: block.pieces.slice(i, i + n).join('') } }, n);
+        i += n;
+      }
+      if (block.type === 'thinking') {
+        yield event({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
+      }
+    }
+    yield event({ type: 'content_block_stop', index });
+  }
+  const { service_tier: _tier, ...deltaUsage } = usage(plan);
+  yield event({ type: 'message_delta', delta: { stop_reason: plan.stopReason, stop_sequence: plan.stopSequence }, usage: deltaUsage });
+  yield event({ type: 'message_stop' });
+}
+
+function splitEvenly(text: string, parts: number): string[] {
+  const size = Math.ceil(text.length / parts);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Turns a lazy sequence of events into an SSE byte stream. Events are produced on demand (pull), so
+ * each one reaches the socket as it is made, paced by time-to-first-token and tokens per second.
+ * Cancelling the stream (a client that disconnects) stops the producer.
+ */
+import type { SseEvent } from '../core/types.js';
+import { frameEvent, type Framing } from './frame.js';
+
+/** An event with the number of generated tokens it carries, used for pacing only (never sent). */
+export type PacedEvent = SseEvent & { tokens?: number };
+
+export interface SseStreamOptions {
+  framing: Framing;
+  terminator?: string;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  /** Replace the rest of the stream with this event after `after` events (a mid-stream failure). */
+  failure?: { after: number; event: SseEvent };
+}
+
+const encoder = new TextEncoder();
+/** With no pacing, events are coalesced up to this many bytes per chunk to spare syscalls. */
+const COALESCE_BYTES = 4096;
+
+export function createSseStream(
+  events: Iterable<PacedEvent> | AsyncIterable<PacedEvent>,
+  options: SseStreamOptions,
+): ReadableStream<Uint8Array> {
+  const iterator =
+    Symbol.asyncIterator in events
+      ? (events as AsyncIterable<PacedEvent>)[Symbol.asyncIterator]()
+      : (events as Iterable<PacedEvent>)[Symbol.iterator]();
+  const ttft = options.ttftMs ?? 0;
+  const tps = options.tokensPerSecond ?? 0;
+  const paced = ttft > 0 || tps > 0;
+  let sent = 0;
+  let sawTokens = false;
+  let done = false;
+
+  const nextFrame = async (): Promise<string | undefined> => {
+    if (options.failure && sent >= options.failure.after) {
+      done = true;
+      return frameEvent(options.failure.event, options.framing);
+    }
+    const step = await iterator.next();
+    if (step.done) {
+      done = true;
+      return options.terminator !== undefined ? `data: ${options.terminator}\n\n` : undefined;
+    }
+    const event = step.value;
+    if (paced && event.tokens) {
+      const wait = (!sawTokens ? ttft : 0) + (tps > 0 ? (event.tokens * 1000) / tps : 0);
+      sawTokens = true;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    sent++;
+    return frameEvent(event, options.framing);
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        let chunk = '';
+        do {
+          const frame = await nextFrame();
+          if (frame !== undefined) chunk += frame;
+        } while (!done && !paced && chunk.length < COALESCE_BYTES);
+        if (chunk) controller.enqueue(encoder.encode(chunk));
+        if (done) controller.close();
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      done = true;
+      await iterator.return?.();
+    },
+  });
+}

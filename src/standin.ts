@@ -1,0 +1,26 @@
+/**
+ * The public entry: build an engine from bundled provider documents. Web APIs only; load documents from
+ * disk with `loadDocuments` (Node) or ship them bundled (browsers, MSW).
+ */
+import { compileProvider } from './core/compile-provider.js';
+import { createEngine, type Engine } from './core/engine.js';
+import { defaultEngineOptions, type EngineOptions, type JsonObject } from './core/types.js';
+import { createAjv } from './core/validator.js';
+import { profileFor } from './profiles/index.js';
+
+export interface StandinConfig {
+  /** Bundled OpenAPI documents by provider name (the name is the path prefix). */
+  documents: Record<string, JsonObject>;
+  /** `prefix` (default): every provider under `/<name>`; `root`: one provider at `/`. */
+  mount?: 'prefix' | 'root';
+  options?: Partial<EngineOptions>;
+}
+
+export function createStandin(config: StandinConfig): Engine {
+  const ajv = createAjv();
+  const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
+  return createEngine({ providers, ajv, mount: config.mount ?? 'prefix', options: { ...defaultEngineOptions, ...config.options } });
+}
+
+export type { Engine } from './core/engine.js';
+export type { EngineOptions, JsonObject } from './core/types.js';

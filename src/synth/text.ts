@@ -1,0 +1,81 @@
+/**
+ * Deterministic, realistic-looking answers. The words come from the request (its topic) and a bank of
+ * sentences, chosen by a generator seeded with the request, so equal requests get equal answers.
+ */
+import type { Rng } from '../core/hash.js';
+
+const OPENERS = [
+  'Here is a short answer about {topic}.',
+  'Good question about {topic}.',
+  'Happy to help with {topic}.',
+  'Let me summarise {topic} briefly.',
+  'In short, {topic} comes down to a few points.',
+];
+
+const SENTENCES = [
+  'The main idea is to keep the design simple and easy to test.',
+  'Start with the smallest version that works, then measure it.',
+  'Most of the cost sits in a few hot paths, so look there first.',
+  'Clear names and small functions make the intent obvious.',
+  'A quick check with real data usually settles the question.',
+  'Edge cases deserve a test of their own.',
+  'Caching helps when the same inputs repeat often.',
+  'Errors should say what went wrong and what to do next.',
+  'Keep the interface stable while the internals change.',
+  'Document the choice you made and the reason for it.',
+  'Latency matters more than throughput for interactive use.',
+  'Retries with backoff smooth over transient failures.',
+  'A small, fast model is often enough for routing and classification.',
+  'Structured output is easier to validate than free text.',
+];
+
+const CLOSERS = ['Let me know if you want more detail.', 'I hope this helps.', 'Happy to go deeper on any part.'];
+
+const STOPWORDS = new Set(
+  'the a an and or but of to in on for with about from into what which who how why when where is are was were be been do does did can could would should will please tell me you your my our this that these those it its i we they'.split(
+    ' ',
+  ),
+);
+
+/** A few meaningful words from the prompt, used as the answer's topic. */
+export function topicOf(prompt: string): string {
+  const words = prompt
+    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
+    .split(/\s+/)
+    .filter((w) => w.length > 2 && !STOPWORDS.has(w.toLowerCase()))
+    .slice(0, 4);
+  return words.length ? words.join(' ').toLowerCase() : 'your request';
+}
+
+/** An answer of roughly `sentences` sentences about the prompt. */
+export function composeAnswer(rng: Rng, prompt: string, sentences = rng.int(2, 5)): string {
+  const topic = topicOf(prompt);
+  const parts = [rng.pick(OPENERS).replace('{topic}', topic)];
+  const used = new Set<number>();
+  while (parts.length < sentences) {
+    const i = rng.int(0, SENTENCES.length - 1);
+    if (used.has(i) && used.size < SENTENCES.length) continue;
+    used.add(i);
+    parts.push(SENTENCES[i]!);
+  }
+  parts.push(rng.pick(CLOSERS));
+  return parts.join(' ');
+}
+
+/** The model's visible reasoning when extended thinking is on. */
+export function composeThinking(rng: Rng, prompt: string): string {
+  const topic = topicOf(prompt);
+  return [
+    `The user is asking about ${topic}.`,
+    rng.pick(['I should answer directly and keep it short.', 'A brief, structured answer fits best.', 'I will give the key points first.']),
+    rng.pick(['No tool is needed for this.', 'The context already has what I need.', 'I can answer from general knowledge.']),
+  ].join(' ');
+}
+
+/** A short, stable opaque string shaped like a provider signature (base64). */
+export function composeSignature(rng: Rng, length = 96): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let out = 'Eq';
+  for (let i = 0; i < length; i++) out += chars[Math.floor(rng.next() * 64)];
+  return `${out}==`;
+}
