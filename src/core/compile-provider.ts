@@ -86,6 +86,7 @@ function compileOperation(
   }
 
   const catalogue = new Map<number, CatalogueEntry>();
+  const responsePointers = new Map<number, string>();
   let successHeaders: HeaderSpec[] = [];
   let example: unknown;
   let sse: OperationRuntime['sse'];
@@ -93,6 +94,7 @@ function compileOperation(
     const status = Number(code);
     if (!Number.isInteger(status)) continue;
     const { node: response, pointer: responsePointer } = resolveNode(doc, responseRaw, `${pointer}/responses/${code}`);
+    responsePointers.set(status, responsePointer);
     const headers = compileHeaders(doc, response, responsePointer);
     const content = (response.content ?? {}) as JsonObject;
     const json = content['application/json'] as JsonObject | undefined;
@@ -132,6 +134,7 @@ function compileOperation(
     streamHeaders: successHeaders,
     sse,
     catalogue,
+    responsePointers,
     example,
     raw: op,
   };

@@ -18,6 +18,8 @@ export interface Engine {
   fetch(request: Request): Promise<Response>;
   providers: ProviderRuntime[];
   options: EngineOptions;
+  /** The validator holding every provider document, for checking what the engine (or anyone) answers. */
+  ajv: Ajv2020Instance;
 }
 
 export interface EngineConfig {
@@ -187,8 +189,8 @@ export function createEngine(config: EngineConfig): Engine {
         return renderError(provider, op, status, { requestId, message: result.message, param: result.param });
       }
       case 'json': {
-        const headers = renderHeaders(op.successHeaders, { requestId }, new Headers({ 'content-type': 'application/json' }));
-        for (const [k, v] of Object.entries(result.headers ?? {})) headers.set(k, v);
+        const headers = renderHeaders(op.successHeaders, { requestId }, { 'content-type': 'application/json' });
+        if (result.headers) Object.assign(headers, result.headers);
         diagnose(headers, prefer);
         return new Response(JSON.stringify(result.body), { status: result.status ?? 200, headers });
       }
@@ -198,7 +200,7 @@ export function createEngine(config: EngineConfig): Engine {
         const headers = renderHeaders(
           op.streamHeaders,
           { requestId, ...result.headerValues },
-          new Headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
+          { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
         );
         diagnose(headers, prefer);
         const failure = prefer.streamError !== undefined ? streamFailure(provider, op, prefer, requestId) : undefined;
@@ -225,6 +227,7 @@ export function createEngine(config: EngineConfig): Engine {
   return {
     providers: config.providers,
     options,
+    ajv,
     async fetch(request: Request): Promise<Response> {
       try {
         return await handle(request);
@@ -236,8 +239,8 @@ export function createEngine(config: EngineConfig): Engine {
   };
 }
 
-function diagnose(headers: Headers, prefer: Prefer): void {
-  if (prefer.unknown.length) headers.set('x-standin-diagnostic', `unknown Prefer directives: ${prefer.unknown.join(', ')}`);
+function diagnose(headers: Record<string, string>, prefer: Prefer): void {
+  if (prefer.unknown.length) headers['x-standin-diagnostic'] = `unknown Prefer directives: ${prefer.unknown.join(', ')}`;
 }
 
 /** The stream flag must not change what is said, so it is left out of the seed. */

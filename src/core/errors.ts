@@ -32,7 +32,7 @@ export function renderError(
     return problem(500, `standin: status ${status} is not documented for provider ${provider.name}`);
   }
   const body = provider.profile.errorBody(entry.template, details);
-  const headers = renderHeaders(entry.headers, details, new Headers({ 'content-type': 'application/json' }));
+  const headers = renderHeaders(entry.headers, details, { 'content-type': 'application/json' });
   return new Response(JSON.stringify(body), { status, headers });
 }
 

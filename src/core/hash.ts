@@ -58,13 +58,15 @@ export function makeId(rng: Rng, prefix: string, length = 24): string {
   return out;
 }
 
-/** A fresh, unpredictable id (request ids must differ between identical requests). */
+// Request ids must differ between identical requests, but need no cryptographic strength: one
+// generator, seeded once from the platform's random source, is fast on the hot path.
+const seedWords = new Uint32Array(1);
+crypto.getRandomValues(seedWords);
+const fresh = createRng(seedWords[0]!);
+
+/** A fresh id, different on every call. */
 export function randomId(prefix: string, length = 24): string {
-  const bytes = new Uint8Array(length);
-  crypto.getRandomValues(bytes);
-  let out = prefix;
-  for (const b of bytes) out += ALPHABET[b % 62];
-  return out;
+  return makeId(fresh, prefix, length);
 }
 
 /** A UUID v4 drawn from the generator (deterministic where the generator is). */

@@ -7,11 +7,12 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     await request.body?.cancel().catch(() => undefined);
     return { ok: false, tooLarge: true, bytes: declared };
   }
-  if (!request.body) return { ok: true, text: '' };
   if (Number.isFinite(declared)) {
-    // The declared length is within the limit; the runtime enforces it while reading.
+    // The declared length is within the limit, and the runtime holds the body to it. (Touching
+    // `request.body` first would make some adapters build a whole stream just to answer.)
     return { ok: true, text: await request.text() };
   }
+  if (!request.body) return { ok: true, text: '' };
   const reader = request.body.getReader();
   const decoder = new TextDecoder();
   let text = '';

@@ -106,6 +106,8 @@ export interface OperationRuntime {
   streamHeaders: HeaderSpec[];
   sse?: SseSpec;
   catalogue: Map<number, CatalogueEntry>;
+  /** Where each documented status's response object lives in the bundled document. */
+  responsePointers: Map<number, string>;
   example?: unknown;
   raw: JsonObject;
 }

@@ -1,0 +1,144 @@
+/**
+ * Bad input gets the provider's own error envelope (or a clean close), and the server stays up:
+ * malformed JSON, wrong types, missing fields, wrong content type, oversized bodies, unknown paths,
+ * and clients that disconnect mid-stream.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import type { RunningServer } from '../src/adapters/node-server.js';
+import { anthropicNative, startStandin } from './support/server.js';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startStandin();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' };
+
+async function send(path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, ...init });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the assertion below will say so
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+function expectAnthropicError(r: { status: number; body: any; headers: Headers }, status: number, type: string): void {
+  expect(r.status).toBe(status);
+  expect(r.body?.type).toBe('error');
+  expect(r.body?.error?.type).toBe(type);
+  expect(typeof r.body?.error?.message).toBe('string');
+  expect(r.headers.get('request-id')).toMatch(/^req_/);
+}
+
+describe.each(anthropicNative)('$provider', ({ provider, model }) => {
+  const path = `/${provider}/v1/messages`;
+  const valid = { model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] };
+
+  it('answers malformed JSON with invalid_request_error', async () => {
+    const r = await send(path, { body: '{"model": "x", ' });
+    expectAnthropicError(r, 400, 'invalid_request_error');
+  });
+
+  it('names the field at fault for a wrong type', async () => {
+    const r = await send(path, { body: JSON.stringify({ ...valid, max_tokens: 'ten' }) });
+    expectAnthropicError(r, 400, 'invalid_request_error');
+    expect(r.body.error.message).toMatch(/^max_tokens: /);
+  });
+
+  it('names a missing required field', async () => {
+    const { messages: _m, ...rest } = valid;
+    const r = await send(path, { body: JSON.stringify(rest) });
+    expectAnthropicError(r, 400, 'invalid_request_error');
+    expect(r.body.error.message).toMatch(/^messages: Field required/);
+  });
+
+  it('names the field inside a content block', async () => {
+    const r = await send(path, {
+      body: JSON.stringify({ ...valid, messages: [{ role: 'user', content: [{ type: 'text' }] }] }),
+    });
+    expectAnthropicError(r, 400, 'invalid_request_error');
+    expect(r.body.error.message).toMatch(/^messages\.0\.content\.0\.text: Field required/);
+  });
+
+  it('rejects a missing anthropic-version header', async () => {
+    const { 'anthropic-version': _v, ...rest } = headers;
+    const r = await send(path, { headers: rest, body: JSON.stringify(valid) });
+    expectAnthropicError(r, 400, 'invalid_request_error');
+    expect(r.body.error.message).toContain('anthropic-version');
+  });
+
+  it('rejects a wrong content type', async () => {
+    const r = await send(path, { headers: { ...headers, 'content-type': 'text/plain' }, body: JSON.stringify(valid) });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.body?.type).toBe('error');
+  });
+
+  it('rejects an unknown model', async () => {
+    const r = await send(path, { body: JSON.stringify({ ...valid, model: 'gpt-nothing' }) });
+    expect([400, 404]).toContain(r.status);
+    expect(r.body?.error?.message).toContain('gpt-nothing');
+  });
+
+  it('answers an unknown path with its not-found envelope', async () => {
+    const r = await send(`/${provider}/v1/nothing-here`, { body: '{}' });
+    expect(r.status).toBe(404);
+    expect(r.body?.type).toBe('error');
+  });
+
+  it('answers non-object JSON bodies without crashing', async () => {
+    for (const body of ['null', '[]', '42', '"text"', '{"messages": {"deep": [[[[[]]]]]}}', '\u0000\u0001']) {
+      const r = await send(path, { body });
+      expect(r.status, body).toBe(400);
+      expect(r.body?.type, body).toBe('error');
+    }
+  });
+});
+
+describe('limits and disconnects', () => {
+  it('answers a body over the documented limit with 413 request_too_large', async () => {
+    const big = 'x'.repeat(33 * 1024 * 1024);
+    const r = await send('/anthropic/v1/messages', {
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: big }] }),
+    }).catch((e: Error) => ({ status: 0, body: e.message, headers: new Headers() }));
+    expect(r.status).toBe(413);
+    expect(r.body?.error?.type).toBe('request_too_large');
+  });
+
+  it('stops producing a stream when the client disconnects, and keeps serving', async () => {
+    const body = JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 4000, stream: true, messages: [{ role: 'user', content: 'long' }] });
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        `${server.url}/anthropic/v1/messages`,
+        { method: 'POST', headers: { ...headers, prefer: 'tokens-per-second=50', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', (e) => (e.message.includes('aborted') || e.message.includes('socket hang up') ? resolve() : reject(e)));
+      req.end(body);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    const connections = await new Promise<number>((resolve) => server.server.getConnections((_e, n) => resolve(n)));
+    expect(connections).toBeLessThanOrEqual(1);
+  });
+
+  it('answers an unknown provider prefix with a standin problem listing the providers', async () => {
+    const r = await send('/nobody/v1/messages', { body: '{}' });
+    expect(r.status).toBe(404);
+    expect(String(r.body.detail)).toContain('/anthropic');
+  });
+});

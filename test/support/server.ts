@@ -1,0 +1,17 @@
+/** Starts a real standin HTTP server for a test file, on a free port. */
+import { startServer, type RunningServer } from '../../src/adapters/node-server.js';
+import { loadDocuments } from '../../src/node/load-documents.js';
+import { createStandin } from '../../src/standin.js';
+import type { EngineOptions } from '../../src/core/types.js';
+
+export async function startStandin(options: Partial<EngineOptions> = {}, providers?: string[]): Promise<RunningServer> {
+  const engine = createStandin({ documents: await loadDocuments(providers), options });
+  return startServer(engine, { port: 0 });
+}
+
+/** The three Anthropic-native providers, each with the model id it documents. */
+export const anthropicNative = [
+  { provider: 'skillboss', model: 'anthropic/claude-haiku-4-5' },
+  { provider: 'bytespike', model: 'claude-haiku-4-5' },
+  { provider: 'anthropic', model: 'claude-haiku-4-5' },
+] as const;
