@@ -41,7 +41,7 @@ const sdks = [
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startStandin();
+  server = await startStandin({}, anthropicNative.map((p) => p.provider));
 });
 afterAll(async () => {
   await server?.close();

@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
-import type { RunningServer } from '../src/adapters/node-server.js';
+import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { loadDocuments } from '../src/node/load-documents.js';
+import { createStandin } from '../src/standin.js';
 import { anthropicNative, startStandin } from './support/server.js';
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startStandin();
+  server = await startStandin({}, anthropicNative.map((p) => p.provider));
 });
 afterAll(async () => {
   await server?.close();
@@ -112,28 +114,55 @@ describe('limits and disconnects', () => {
     expect(r.body?.error?.type).toBe('request_too_large');
   });
 
-  it('stops producing a stream when the client disconnects, and keeps serving', async () => {
-    const body = JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 4000, stream: true, messages: [{ role: 'user', content: 'long' }] });
-    await new Promise<void>((resolve, reject) => {
-      const req = httpRequest(
-        `${server.url}/anthropic/v1/messages`,
-        { method: 'POST', headers: { ...headers, prefer: 'tokens-per-second=50', 'content-length': Buffer.byteLength(body) } },
-        (res) => {
-          expect(res.statusCode).toBe(200);
-          res.once('data', () => {
-            req.destroy();
-            resolve();
-          });
-        },
-      );
-      req.on('error', (e) => (e.message.includes('aborted') || e.message.includes('socket hang up') ? resolve() : reject(e)));
-      req.end(body);
-    });
-    await new Promise((r) => setTimeout(r, 100));
-    const health = await fetch(`${server.url}/health`);
-    expect(health.status).toBe(200);
-    const connections = await new Promise<number>((resolve) => server.server.getConnections((_e, n) => resolve(n)));
-    expect(connections).toBeLessThanOrEqual(1);
+  it('cancels the stream when the client disconnects, and keeps serving', async () => {
+    // A second server whose engine reports when a response body is cancelled by the adapter.
+    const engine = createStandin({ documents: await loadDocuments(['anthropic']) });
+    let cancelled!: () => void;
+    const wasCancelled = new Promise<void>((resolve) => (cancelled = resolve));
+    const watched = {
+      ...engine,
+      fetch: async (req: Request) => {
+        const res = await engine.fetch(req);
+        const reader = res.body!.getReader();
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const { done, value } = await reader.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          },
+          cancel(reason) {
+            cancelled();
+            return reader.cancel(reason);
+          },
+        });
+        return new Response(body, { status: res.status, headers: res.headers });
+      },
+    };
+    const own = await startServer(watched, { port: 0 });
+    try {
+      const body = JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 4000, stream: true, messages: [{ role: 'user', content: 'long' }] });
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(
+          `${own.url}/anthropic/v1/messages`,
+          { method: 'POST', headers: { ...headers, prefer: 'tokens-per-second=20', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            expect(res.statusCode).toBe(200);
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
+        req.on('error', () => undefined);
+        req.end(body);
+        setTimeout(() => reject(new Error('no first event')), 5000);
+      });
+      await Promise.race([wasCancelled, new Promise((_r, reject) => setTimeout(() => reject(new Error('stream never cancelled')), 5000))]);
+      const health = await fetch(`${own.url}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      await own.close();
+    }
   });
 
   it('answers an unknown provider prefix with a standin problem listing the providers', async () => {

@@ -11,7 +11,7 @@ export async function startStandin(options: Partial<EngineOptions> = {}, provide
 
 /** The three Anthropic-native providers, each with the model id it documents. */
 export const anthropicNative = [
-  { provider: 'skillboss', model: 'anthropic/claude-haiku-4-5' },
-  { provider: 'bytespike', model: 'claude-haiku-4-5' },
-  { provider: 'anthropic', model: 'claude-haiku-4-5' },
+  { provider: 'skillboss', model: 'anthropic/claude-haiku-4-5', maxTokens: 64000 },
+  { provider: 'bytespike', model: 'claude-haiku-4-5', maxTokens: 8192 },
+  { provider: 'anthropic', model: 'claude-haiku-4-5', maxTokens: 64000 },
 ] as const;
