@@ -24,14 +24,16 @@ function freePort(): Promise<number> {
 
 describe('OpenAPI documents', () => {
   it('pass the Redocly linter with no errors or warnings', () => {
-    const run = spawnSync(bin('redocly'), ['lint', '--config', 'redocly.yaml', '--format', 'stylish', ...providers], {
+    const run = spawnSync(bin('redocly'), ['lint', '--config', 'redocly.yaml', ...providers], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
     });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);
-    expect(output).not.toMatch(/\bwarning\b/i);
+    // Redocly's closing line; any problem (error or warning) replaces it with a count.
+    expect(output).toContain('Your API descriptions are valid');
+    expect(output).not.toMatch(/\d+ warnings?\b/);
   }, 120_000);
 
   it.each(providers)('%s is served by prism mock', async (provider) => {

@@ -31,7 +31,7 @@ function credential(value: string | null, bearer: boolean): string | undefined {
   return m ? m[1]!.trim() : undefined;
 }
 
-function isRejected(key: string, options: EngineOptions): boolean {
+export function isRejected(key: string, options: EngineOptions): boolean {
   if (options.acceptKeys.length > 0) return !options.acceptKeys.includes(key);
   return options.rejectKeyPrefix !== '' && key.startsWith(options.rejectKeyPrefix);
 }

@@ -55,6 +55,7 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
     operations,
     catalogue,
     ajvKey,
+    state: new Map(),
   };
 }
 

@@ -3,7 +3,7 @@
  * pipeline route → authenticate → forced outcome (Prefer) → read and validate → synthesise → render.
  * Web APIs only, so the same engine serves the Node server, MSW handlers and a fetch drop-in.
  */
-import { authenticate } from './authenticate.js';
+import { authenticate, isRejected } from './authenticate.js';
 import { catalogueEntry, problem, renderError, statusForTrigger } from './errors.js';
 import { createRng, hashString, stableStringify } from './hash.js';
 import { renderHeaders } from './headers.js';
@@ -72,8 +72,10 @@ export function createEngine(config: EngineConfig): Engine {
     const fail = (trigger: Parameters<typeof statusForTrigger>[1], message: string, param?: string): Response =>
       renderError(provider, op, statusForTrigger(provider, trigger), { requestId, message, param });
 
-    const auth = authenticate(op, request.headers, options);
-    if (!auth.ok) return fail(auth.trigger, auth.message);
+    let auth = authenticate(op, request.headers, options);
+    // A provider that also takes the key inside the body gets its answer once the body is read.
+    const keyMayBeInBody = !auth.ok && auth.trigger === 'missing-key' && op.hasBody && profile.credentialFromBody !== undefined;
+    if (!auth.ok && !keyMayBeInBody) return fail(auth.trigger, auth.message);
 
     const prefer = parsePrefer(request.headers.get('prefer'), url.searchParams);
 
@@ -90,17 +92,24 @@ export function createEngine(config: EngineConfig): Engine {
       bodyText = read.text;
     }
 
-    if (prefer.code !== undefined) {
-      const forced = forcedOutcome(provider, op, prefer, request, bodyText, requestId);
-      if (forced) return forced;
-    }
-
     if (op.hasBody) {
       try {
         body = JSON.parse(bodyText);
       } catch (error) {
+        if (!auth.ok) return fail(auth.trigger, auth.message);
         return fail('malformed-json', `There was an error parsing the body of your request: ${(error as Error).message}`);
       }
+    }
+    if (!auth.ok) {
+      const key = profile.credentialFromBody?.(body);
+      if (key === undefined) return fail(auth.trigger, auth.message);
+      if (isRejected(key, options)) return fail('invalid-key', 'Invalid API key');
+      auth = { ok: true, key };
+    }
+
+    if (prefer.code !== undefined) {
+      const forced = forcedOutcome(provider, op, prefer, request, bodyText, requestId);
+      if (forced) return forced;
     }
     for (const name of op.requiredHeaders) {
       if (!request.headers.get(name)) return fail('invalid-request', `${name}: header is required`, name);
@@ -118,7 +127,7 @@ export function createEngine(config: EngineConfig): Engine {
         return fail('invalid-request', message.startsWith(':') ? `${q.name}${message}` : message.replace(/^body/, q.name), q.name);
       }
     }
-    if (op.hasBody) {
+    if (op.hasBody && !profile.validatesOwnBody?.includes(op.operationId)) {
       const validate = validatorAt(ajv, provider.ajvKey, `${op.pointer}/requestBody/content/application~1json/schema`);
       if (!validate(body)) {
         const { message, param } = describeErrors(validate.errors);
@@ -145,6 +154,11 @@ export function createEngine(config: EngineConfig): Engine {
       seed,
       options,
       apiKey: auth.key,
+      state: provider.state,
+      validate: (pointer, value) => {
+        const check = validatorAt(ajv, provider.ajvKey, pointer);
+        return check(value) ? undefined : describeErrors(check.errors);
+      },
     };
     const result: OperationResult = handler ? await handler(ctx) : { kind: 'json', body: op.example ?? {} };
     return render(provider, op, ctx, result);

@@ -50,6 +50,10 @@ export interface OperationContext {
   options: EngineOptions;
   /** The key the client authenticated with (never logged or echoed). */
   apiKey?: string;
+  /** Validates a value against the schema at a pointer into the bundled document; undefined when valid. */
+  validate(pointer: string, value: unknown): { message: string; param: string } | undefined;
+  /** State kept per provider for the engine's lifetime (async results, rate-limit windows). */
+  state: Map<string, unknown>;
 }
 
 export type OperationHandler = (ctx: OperationContext) => OperationResult | Promise<OperationResult>;
@@ -68,6 +72,13 @@ export interface Profile {
   streamErrorEvent(body: unknown): SseEvent;
   /** How a handler's body names its model, if the engine should check it against `x-standin-models`. */
   modelOf?(body: unknown): string | undefined;
+  /**
+   * Operations whose body the profile validates itself (e.g. a task array where each task succeeds or
+   * fails on its own); the engine then skips whole-body schema validation and the model check.
+   */
+  validatesOwnBody?: string[];
+  /** A key carried in the body instead of a header (Runware's leading authentication task). */
+  credentialFromBody?(body: unknown): string | undefined;
 }
 
 export interface HeaderSpec {
@@ -125,6 +136,8 @@ export interface ProviderRuntime {
   /** Catalogue of every documented error status in the document. */
   catalogue: Map<number, CatalogueEntry>;
   ajvKey: string;
+  /** Per-provider state for the profile (see OperationContext.state). */
+  state: Map<string, unknown>;
 }
 
 export interface EngineOptions {
