@@ -1,10 +1,10 @@
 /**
  * Serves an engine over HTTP (Node only), through @hono/node-server's request listener.
  *
- * Two measured shortcuts keep the Fetch-API engine near raw node:http speed: the request body is read
+ * Measured shortcuts keep the Fetch-API engine near raw node:http speed: the request body is read
  * straight from the socket instead of through a web ReadableStream (the lazy Request hono builds for
- * `text()` cost two thirds of the throughput), and hono's lightweight Response lets a string body skip
- * the stream machinery. The latter replaces the global Response in this process; pass
+ * `text()` cost two thirds of the throughput), headers are read from Node's parsed object, and hono's
+ * lightweight Response lets a string body skip the stream machinery. The latter replaces the global Response in this process; pass
  * `overrideGlobalObjects: false` when MSW or another interceptor shares the process.
  */
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,30 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   overrideGlobalObjects?: boolean;
+}
+
+/**
+ * The request headers as Node parsed them, behind the read-only part of the Headers API the engine
+ * uses. Building a real Headers object validates every header again (about a microsecond each).
+ */
+class IncomingHeaders {
+  constructor(private readonly raw: IncomingMessage['headers']) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+  forEach(fn: (value: string, key: string) => void): void {
+    for (const key of Object.keys(this.raw)) fn(this.get(key)!, key);
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const key of Object.keys(this.raw)) yield [key, this.get(key)!];
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
 }
 
 function readIncoming(incoming: IncomingMessage): Promise<string> {
@@ -42,6 +66,7 @@ export async function startServer(engine: Engine, options: ServerOptions = {}): 
       if (incoming.headers['content-length'] !== undefined) {
         Object.defineProperty(request, 'text', { value: () => readIncoming(incoming) });
       }
+      Object.defineProperty(request, 'headers', { value: new IncomingHeaders(incoming.headers) });
       return engine.fetch(request);
     },
     { overrideGlobalObjects: options.overrideGlobalObjects ?? true },

@@ -5,7 +5,7 @@
  */
 import { authenticate, isRejected } from './authenticate.js';
 import { catalogueEntry, problem, renderError, statusForTrigger } from './errors.js';
-import { createRng, hashString, stableStringify } from './hash.js';
+import { createRng, hashString } from './hash.js';
 import { renderHeaders } from './headers.js';
 import { parsePrefer, type Prefer } from './prefer.js';
 import { readBodyLimited } from './read-body.js';
@@ -140,7 +140,8 @@ export function createEngine(config: EngineConfig): Engine {
     }
 
     const handler = profile.operations[op.operationId];
-    const seed = hashString(stableStringify(withoutStreamFlags(body)));
+    // Key order is part of the request as sent; SDKs send equal requests with equal order.
+    const seed = hashString(JSON.stringify(withoutStreamFlags(body)) ?? '');
     const ctx: OperationContext = {
       provider,
       operation: op,
