@@ -194,6 +194,34 @@ describe.each(sdks)('$label', ({ Client, modern }) => {
       expect(calls).toBe(2);
     });
 
+    it('raises an error from the stream when a mid-stream error is asked for', async () => {
+      const stream = client().messages.stream(
+        { model, max_tokens: 200, messages: [{ role: 'user', content: 'Tell me a story' }] },
+        { headers: { Prefer: 'stream-error=overloaded_error, stream-error-after=4' } },
+      );
+      let texts = 0;
+      stream.on('text', () => texts++);
+      const error = await stream.finalMessage().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf((Client as unknown as ErrorClasses).APIError);
+      expect(String((error as Error).message)).toMatch(/overloaded|Overloaded/);
+      expect(texts).toBeGreaterThan(0);
+    });
+
+    it('sends request-id and x-should-retry on every forced error', async () => {
+      for (const status of await errorStatuses(provider, '/v1/messages')) {
+        const res = await fetch(`${server.url}/${provider}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01', prefer: `code=${status}` },
+          body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        expect(res.status).toBe(status);
+        expect(res.headers.get('request-id'), `${status}`).toMatch(/^req_/);
+        expect(res.headers.get('x-should-retry'), `${status}`).toBe(String(status === 429 || status >= 500));
+        const body = await res.json();
+        expect(body.type).toBe('error');
+      }
+    });
+
     it('rejects a missing or wrong key with AuthenticationError', async () => {
       const wrong = new Client({ apiKey: 'invalid-key', baseURL: `${server.url}/${provider}`, maxRetries: 0 });
       await expect(wrong.messages.create({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(

@@ -180,7 +180,11 @@ export function createEngine(config: EngineConfig): Engine {
       return problem(422, `Prefer: code=${code} is not documented for ${op.operationId} at ${provider.name}; documented: ${documented}`);
     }
     if (prefer.failFirst !== undefined && attemptNumber(provider, request, bodyText) >= prefer.failFirst) return undefined;
-    return renderError(provider, op, code, { requestId, retryAfter: prefer.retryAfter });
+    // Forced errors always tell SDKs whether to retry, so a test controls retries whatever the document
+    // says: by default what the document declares, else the SDKs' own status rule; `should-retry=` wins.
+    const sdkRule = code === 408 || code === 409 || code === 429 || code >= 500;
+    const overrides = prefer.shouldRetry !== undefined ? { 'x-should-retry': String(prefer.shouldRetry) } : undefined;
+    return renderError(provider, op, code, { requestId, retryAfter: prefer.retryAfter }, { defaults: { 'x-should-retry': String(sdkRule) }, overrides });
   }
 
   /** Which attempt of "the same request" this is: the SDKs' retry counter, else a count kept here. */

@@ -26,13 +26,15 @@ export function renderError(
   op: OperationRuntime | undefined,
   status: number,
   details: ErrorDetails,
+  extra: { defaults?: Record<string, string>; overrides?: Record<string, string> } = {},
 ): Response {
   const entry = catalogueEntry(provider, op, status);
   if (!entry) {
     return problem(500, `standin: status ${status} is not documented for provider ${provider.name}`);
   }
   const body = provider.profile.errorBody(entry.template, details);
-  const headers = renderHeaders(entry.headers, details, { 'content-type': 'application/json' });
+  const headers = renderHeaders(entry.headers, details, { 'content-type': 'application/json', ...extra.defaults });
+  Object.assign(headers, extra.overrides);
   return new Response(JSON.stringify(body), { status, headers });
 }
 

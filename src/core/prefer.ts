@@ -14,6 +14,8 @@ export interface Prefer {
   streamError?: string;
   /** ... after this many events (default 3). */
   streamErrorAfter?: number;
+  /** `x-should-retry` on the forced error (default: what the SDKs' own status rule would decide). */
+  shouldRetry?: boolean;
   ttftMs?: number;
   tokensPerSecond?: number;
   /** Directives that were not understood, reported back in a diagnostic header. */
@@ -47,6 +49,8 @@ export function parsePrefer(header: string | null, query: URLSearchParams): Pref
       const n = Number(value);
       if (value !== '' && Number.isFinite(n) && n >= 0) (prefer as unknown as Record<string, number>)[field] = n;
       else prefer.unknown.push(key);
+    } else if (key === 'should-retry' && (value === 'true' || value === 'false')) {
+      prefer.shouldRetry = value === 'true';
     } else if (key === 'stream-error') {
       prefer.streamError = value || 'overloaded_error';
     } else if (key === 'dynamic' || key === 'example') {

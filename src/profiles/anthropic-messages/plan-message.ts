@@ -6,6 +6,8 @@ import { makeId, type Rng } from '../../core/hash.js';
 import { composeAnswer, composeSignature, composeThinking, topicOf } from '../../synth/text.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
+import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
+import { rankTools } from '../../synth/tool-match.js';
 import { countInputTokens } from './input-tokens.js';
 
 type Block = Record<string, unknown>;
@@ -58,26 +60,17 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   else if (toolResults.length) text = `Based on the tool result, ${summariseToolResult(toolResults[0]!)} ${composeAnswer(rng, prompt, 2)}`;
   else text = composeAnswer(rng, prompt);
 
-  const stops = ((body.stop_sequences ?? []) as string[]).filter((s) => s.length > 0);
-  if (!tool && stops.length) {
-    // A model asked for stop sequences is being steered to emit one: standin emits the first after the
-    // first sentence (x-standin behaviour in the documents), then stops before it as the provider does.
-    const firstStop = text.indexOf('. ') + 1 || text.length;
-    text = `${text.slice(0, firstStop)} ${stops[0]}${text.slice(firstStop)}`;
-    const hit = stops
-      .map((s) => ({ s, at: text.indexOf(s) }))
-      .filter((h) => h.at >= 0)
-      .sort((a, b) => a.at - b.at)[0];
-    if (hit) {
-      text = text.slice(0, hit.at);
+  if (!tool) {
+    const cut = cutAtStop(text, (body.stop_sequences ?? []) as string[]);
+    text = cut.text;
+    if (cut.stop !== undefined) {
       stopReason = 'stop_sequence';
-      stopSequence = hit.s;
+      stopSequence = cut.stop;
     }
   }
 
-  let pieces = toPieces(text);
-  if (pieces.length > budget) {
-    pieces = pieces.slice(0, Math.max(budget, 0));
+  const { pieces, clipped } = clipToBudget(toPieces(text), budget);
+  if (clipped) {
     stopReason = 'max_tokens';
     stopSequence = null;
   }
@@ -168,13 +161,5 @@ function summariseToolResult(result: Block): string {
 
 /** The tool whose name and description share the most words with the prompt (the first on a tie). */
 function bestTool(tools: Block[], prompt: string): Block {
-  const words = new Set(prompt.toLowerCase().split(/\W+/).filter((w) => w.length > 2));
-  let best = tools[0]!;
-  let bestScore = -1;
-  for (const tool of tools) {
-    const text = `${String(tool.name).replace(/_/g, ' ')} ${String(tool.description ?? '')}`.toLowerCase();
-    const score = text.split(/\W+/).filter((w) => words.has(w)).length;
-    if (score > bestScore) [best, bestScore] = [tool, score];
-  }
-  return best;
+  return rankTools(tools, prompt, (t) => ({ name: String(t.name), description: String(t.description ?? '') }))[0]!;
 }

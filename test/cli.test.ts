@@ -1,0 +1,89 @@
+/** `standin serve` as a user runs it: the start-up line, the health route, and clear errors. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+
+const cli = new URL('../bin/standin.js', import.meta.url).pathname;
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(output: () => string, text: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no '${text}' in:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('standin serve', () => {
+  it('lists every provider base URL at start-up and answers on each', async () => {
+    const { output } = run(['serve', '--port', '0']);
+    await waitFor(output, 'health');
+    const base = /standin listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output())![1]!;
+    for (const provider of ['skillboss', 'bytespike', 'anthropic', 'aigateway', 'runware']) {
+      expect(output()).toContain(`${base}/${provider}`);
+    }
+    const health = await fetch(`${base}/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const res = await fetch(`${base}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('serves one provider at the root with --provider', async () => {
+    const { output } = run(['serve', '--port', '0', '--provider', 'bytespike']);
+    await waitFor(output, 'health');
+    const base = /standin listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output())![1]!;
+    const res = await fetch(`${base}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('rejects an unknown flag with exit code 2 and the usage', async () => {
+    const { output, exited } = run(['serve', '--prot', '4010']);
+    expect(await exited).toBe(2);
+    expect(output()).toMatch(/Unknown option '--prot'/);
+    expect(output()).toContain('usage: standin serve');
+  });
+
+  it('rejects a bad port value and an unknown provider', async () => {
+    const bad = run(['serve', '--port', 'abc']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('--port must be a whole number');
+    const unknown = run(['serve', '--provider', 'nobody']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toContain("unknown provider 'nobody'");
+  });
+
+  it('says clearly when the port is in use', async () => {
+    const blocker: Server = await new Promise((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { output, exited } = run(['serve', '--port', String(port)]);
+      expect(await exited).toBe(1);
+      expect(output()).toContain(`port ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
