@@ -1,9 +1,11 @@
 /** The wire protocols standin speaks, by the name a document gives in `x-standin-profile`. */
 import type { Profile } from '../core/types.js';
 import { anthropicMessages } from './anthropic-messages/index.js';
+import { openaiChat } from './openai-chat/index.js';
 
 export const profiles: Record<string, Profile> = {
   [anthropicMessages.name]: anthropicMessages,
+  [openaiChat.name]: openaiChat,
 };
 
 export function profileFor(document: Record<string, unknown>, name: string): Profile {

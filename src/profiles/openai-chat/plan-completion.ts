@@ -1,0 +1,139 @@
+/**
+ * Decides what the model "says" for a chat completion request: text (free or JSON), tool calls, and why
+ * it stopped. The JSON answer and the chunk stream are both rendered from one plan, so they always
+ * carry the same content.
+ */
+import { makeId, type Rng } from '../../core/hash.js';
+import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
+import { sampleSchema } from '../../synth/sample-schema.js';
+import { composeAnswer, topicOf } from '../../synth/text.js';
+import { rankTools } from '../../synth/tool-match.js';
+import { jsonTokens, toPieces } from '../../synth/tokens.js';
+import { promptOf, summariseToolResults, trailingToolResults } from './conversation.js';
+import { countPromptTokens } from './prompt-tokens.js';
+
+type Obj = Record<string, unknown>;
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+export interface PlannedCall {
+  id: string;
+  name: string;
+  /** The arguments as JSON text, as the wire carries them. */
+  arguments: string;
+  tokens: number;
+}
+
+export interface CompletionPlan {
+  id: string;
+  model: string;
+  /** The reply text as output tokens; `content` is their concatenation, or null. */
+  pieces: string[];
+  content: string | null;
+  toolCalls: PlannedCall[];
+  finishReason: FinishReason;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface FunctionDef {
+  name: string;
+  description?: string;
+  parameters?: Obj;
+}
+
+/** `cap` is the output limit used when the request names none (the document's maximum). */
+export function planCompletion(body: Obj, rng: Rng, cap: number): CompletionPlan {
+  const messages = body.messages as Obj[];
+  const prompt = promptOf(messages);
+  const toolResults = trailingToolResults(messages);
+  const tools = ((body.tools ?? []) as Obj[]).map((t) => t.function as FunctionDef);
+  const chosen = chooseTools(body, tools, prompt, toolResults.length > 0);
+  const choice = body.tool_choice ?? 'auto';
+  const format = responseFormat(body);
+
+  let budget = Number(body.max_completion_tokens ?? body.max_tokens ?? cap);
+  let finishReason: FinishReason = 'stop';
+  let text: string;
+  if (chosen.length > 0) {
+    // Claude announces a call it chose itself; a forced call (or a JSON-only reply) has no preamble.
+    const names = chosen.map((t) => t.name).join(' and ');
+    text = choice === 'auto' && format.type === 'text' ? `I'll use the ${names} tool${chosen.length > 1 ? 's' : ''} to help with ${topicOf(prompt)}.` : '';
+  } else {
+    text = answerText(format, rng, prompt, toolResults);
+    // Stops steer free text only, so a JSON reply always parses unless max_tokens cuts it.
+    if (format.type === 'text') text = cutAtStop(text, stopList(body.stop)).text;
+  }
+
+  const { pieces, clipped } = clipToBudget(toPieces(text), budget);
+  if (clipped) finishReason = 'length';
+  budget -= pieces.length;
+
+  const toolCalls: PlannedCall[] = [];
+  if (chosen.length > 0 && !clipped) {
+    const topic = topicOf(prompt);
+    for (const tool of chosen) {
+      const schema = tool.parameters ?? { type: 'object', properties: {} };
+      const args = sampleSchema(schema, { rng, topic, root: schema });
+      const tokens = jsonTokens(args);
+      if (tokens > budget) break;
+      budget -= tokens;
+      toolCalls.push({ id: makeId(rng, 'call_', 24), name: tool.name, arguments: JSON.stringify(args), tokens });
+    }
+    finishReason = toolCalls.length === chosen.length ? 'tool_calls' : 'length';
+  }
+
+  return {
+    id: makeId(rng, 'chatcmpl-', 29),
+    model: String(body.model),
+    pieces,
+    content: pieces.length > 0 || toolCalls.length === 0 ? pieces.join('') : null,
+    toolCalls,
+    finishReason,
+    promptTokens: countPromptTokens(body),
+    completionTokens: pieces.length + toolCalls.reduce((n, c) => n + c.tokens, 0),
+  };
+}
+
+/**
+ * The functions to call: a named choice calls that one; `required` and `auto` call the best match (two,
+ * when parallel calls are allowed and two or more tools exist, so parallel handling can be tested).
+ * `auto` answers a tool result in text, so agent loops end.
+ */
+function chooseTools(body: Obj, tools: FunctionDef[], prompt: string, afterToolResult: boolean): FunctionDef[] {
+  if (tools.length === 0) return [];
+  const choice = body.tool_choice ?? 'auto';
+  if (choice === 'none') return [];
+  if (typeof choice === 'object' && choice !== null) {
+    const name = ((choice as Obj).function as Obj).name;
+    return tools.filter((t) => t.name === name).slice(0, 1);
+  }
+  if (choice === 'auto' && afterToolResult) return [];
+  const ranked = rankTools(tools, prompt, (t) => ({ name: t.name, description: t.description }));
+  return ranked.slice(0, body.parallel_tool_calls !== false && ranked.length >= 2 ? 2 : 1);
+}
+
+type Format = { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; schema: Obj };
+
+function responseFormat(body: Obj): Format {
+  const format = body.response_format as Obj | null | undefined;
+  if (format?.type === 'json_object') return { type: 'json_object' };
+  if (format?.type === 'json_schema') {
+    const schema = (format.json_schema as Obj | undefined)?.schema as Obj | undefined;
+    return schema ? { type: 'json_schema', schema } : { type: 'json_object' };
+  }
+  return { type: 'text' };
+}
+
+function answerText(format: Format, rng: Rng, prompt: string, toolResults: Obj[]): string {
+  if (format.type === 'json_schema') return JSON.stringify(sampleSchema(format.schema, { rng, topic: topicOf(prompt), root: format.schema }));
+  const answer = toolResults.length
+    ? `Based on the tool result, ${summariseToolResults(toolResults)} ${composeAnswer(rng, prompt, 2)}`
+    : composeAnswer(rng, prompt);
+  return format.type === 'json_object' ? JSON.stringify({ answer }) : answer;
+}
+
+function stopList(stop: unknown): string[] {
+  if (typeof stop === 'string') return [stop];
+  return Array.isArray(stop) ? stop.map(String) : [];
+}
