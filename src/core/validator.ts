@@ -98,29 +98,20 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, root = 
       text = `Input should be '${String(p.allowedValue)}'`;
       break;
     case 'maximum':
-      text = `Input should be less than or equal to ${String(p.limit)}`;
-      break;
     case 'exclusiveMaximum':
-      text = `Input should be less than ${String(p.limit)}`;
-      break;
     case 'minimum':
-      text = `Input should be greater than or equal to ${String(p.limit)}`;
-      break;
     case 'exclusiveMinimum':
-      text = `Input should be greater than ${String(p.limit)}`;
+      text = `Input should be ${BOUND_WORDS[chosen.keyword]} ${String(p.limit)}`;
       break;
     case 'minItems':
-      text = `List should have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
-      break;
     case 'maxItems':
-      text = `List should have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
-      break;
     case 'minLength':
-      text = `String should have at least ${String(p.limit)} character${p.limit === 1 ? '' : 's'}`;
+    case 'maxLength': {
+      const [least, unit] = SIZE_WORDS[chosen.keyword]!;
+      const noun = chosen.keyword.endsWith('Items') ? 'List' : 'String';
+      text = `${noun} should have ${least} ${String(p.limit)} ${unit}${p.limit === 1 ? '' : 's'}`;
       break;
-    case 'maxLength':
-      text = `String should have at most ${String(p.limit)} characters`;
-      break;
+    }
     case 'discriminator':
       param = dottedPath(chosen.instancePath, String(p.tag));
       text = p.error === 'tag' ? 'Field required' : `Input tag '${String(p.tagValue)}' is not one of the expected tags`;
@@ -130,6 +121,20 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, root = 
   }
   return { message: `${param || root}: ${text}`, param: param || root };
 }
+
+const BOUND_WORDS: Record<string, string> = {
+  maximum: 'less than or equal to',
+  exclusiveMaximum: 'less than',
+  minimum: 'greater than or equal to',
+  exclusiveMinimum: 'greater than',
+};
+
+const SIZE_WORDS: Record<string, [string, string]> = {
+  minItems: ['at least', 'item'],
+  maxItems: ['at most', 'item'],
+  minLength: ['at least', 'character'],
+  maxLength: ['at most', 'character'],
+};
 
 function depth(e: ErrorObject): number {
   return e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'discriminator' ? 1 : 0);
