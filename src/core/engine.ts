@@ -208,7 +208,7 @@ export function createEngine(config: EngineConfig): Engine {
         return renderError(provider, op, status, { requestId, message: result.message, param: result.param });
       }
       case 'json': {
-        const headers = renderHeaders(op.successHeaders, { requestId }, { 'content-type': 'application/json' });
+        const headers = renderHeaders(op.successHeaders, { requestId, ...result.headerValues }, { 'content-type': 'application/json' });
         if (result.headers) Object.assign(headers, result.headers);
         diagnose(headers, prefer);
         return new Response(JSON.stringify(result.body), { status: result.status ?? 200, headers });

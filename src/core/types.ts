@@ -25,7 +25,7 @@ export interface SseEvent {
 
 /** What an operation handler answers; the engine renders it with the documented headers. */
 export type OperationResult =
-  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; headerValues?: HeaderValues }
   | { kind: 'stream'; events: Iterable<SseEvent> | AsyncIterable<SseEvent>; headerValues?: HeaderValues }
   | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string }
   | { kind: 'response'; response: Response };

@@ -19,14 +19,11 @@ function createMessage(ctx: OperationContext): OperationResult {
   const outcome = planMessage(body, ctx.rng);
   if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
   const plan = outcome.plan;
-  if (body.stream !== true) return { kind: 'json', body: toMessage(plan) };
-  const estimate = plan.inputTokens * PRICE_IN + Number(body.max_tokens) * PRICE_OUT;
-  return {
-    kind: 'stream',
-    // Stream chunking draws from its own generator so it never changes the plan.
-    events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)),
-    headerValues: { 'estimated-credits': estimate.toFixed(6) },
-  };
+  // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream).
+  const headerValues = { 'estimated-credits': (plan.inputTokens * PRICE_IN + Number(body.max_tokens) * PRICE_OUT).toFixed(6) };
+  if (body.stream !== true) return { kind: 'json', body: toMessage(plan), headerValues };
+  // Stream chunking draws from its own generator so it never changes the plan.
+  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues };
 }
 
 function listModels(ctx: OperationContext): OperationResult {
