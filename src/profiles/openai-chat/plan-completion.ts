@@ -9,6 +9,7 @@ import { sampleSchema } from '../../synth/sample-schema.js';
 import { composeAnswer, topicOf } from '../../synth/text.js';
 import { rankTools } from '../../synth/tool-match.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
+import { jsonPieces } from './json-pieces.js';
 import { promptOf, summariseToolResults, trailingToolResults } from './conversation.js';
 import { countPromptTokens } from './prompt-tokens.js';
 
@@ -65,7 +66,8 @@ export function planCompletion(body: Obj, rng: Rng, cap: number): CompletionPlan
     if (format.type === 'text') text = cutAtStop(text, stopList(body.stop)).text;
   }
 
-  const { pieces, clipped } = clipToBudget(toPieces(text), budget);
+  const isJson = chosen.length === 0 && format.type !== 'text';
+  const { pieces, clipped } = clipToBudget(isJson ? jsonPieces(text) : toPieces(text), budget);
   if (clipped) finishReason = 'length';
   budget -= pieces.length;
 

@@ -1,6 +1,7 @@
 /** Renders a completion plan as OpenAI's JSON `chat.completion` or as its `chat.completion.chunk` stream. */
 import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/stream.js';
+import { jsonPieces } from './json-pieces.js';
 import type { CompletionPlan } from './plan-completion.js';
 
 function usage(plan: CompletionPlan) {
@@ -58,16 +59,11 @@ export function* toChunks(plan: CompletionPlan, { created, includeUsage }: Chunk
   }
   for (const [index, call] of plan.toolCalls.entries()) {
     yield { data: delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }) };
-    const fragments = argumentFragments(call.arguments);
+    const fragments = jsonPieces(call.arguments);
     for (const args of fragments) {
       yield { data: delta({ tool_calls: [{ index, function: { arguments: args } }] }), tokens: call.tokens / fragments.length };
     }
   }
   yield { data: delta({}, plan.finishReason) };
   if (includeUsage) yield { data: chunk([], usage(plan)) };
-}
-
-/** JSON text split as a tokenizer would: runs of word characters, and runs of punctuation (`{"`, `":"`). */
-export function argumentFragments(json: string): string[] {
-  return json.match(/\s*[\p{L}\p{N}_.+-]+|\s*[^\p{L}\p{N}_.+\s-]+|\s+/gu) ?? [];
 }
