@@ -66,11 +66,11 @@ export function createEngine(config: EngineConfig): Engine {
       const trigger = match.kind === 'not-found' ? 'unknown-route' : 'method-not-allowed';
       const message =
         match.kind === 'not-found' ? `Not found: ${request.method} ${url.pathname}` : `Method ${request.method} not allowed`;
-      return renderError(provider, undefined, statusForTrigger(provider, trigger), { requestId, message });
+      return renderError(provider, undefined, statusForTrigger(provider, trigger), { requestId, message, trigger });
     }
     const op = match.op;
     const fail = (trigger: Parameters<typeof statusForTrigger>[1], message: string, param?: string): Response =>
-      renderError(provider, op, statusForTrigger(provider, trigger), { requestId, message, param });
+      renderError(provider, op, statusForTrigger(provider, trigger), { requestId, message, param, trigger });
 
     let auth = authenticate(op, request.headers, options);
     // A provider that also takes the key inside the body gets its answer once the body is read.
@@ -205,7 +205,7 @@ export function createEngine(config: EngineConfig): Engine {
         return result.response;
       case 'error': {
         const status = result.status ?? statusForTrigger(provider, result.trigger ?? 'invalid-request');
-        return renderError(provider, op, status, { requestId, message: result.message, param: result.param });
+        return renderError(provider, op, status, { requestId, message: result.message, param: result.param, trigger: result.trigger });
       }
       case 'json': {
         const headers = renderHeaders(op.successHeaders, { requestId, ...result.headerValues }, { 'content-type': 'application/json' });

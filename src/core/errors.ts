@@ -11,6 +11,8 @@ export interface ErrorDetails {
   param?: string;
   retryAfter?: number;
   type?: string;
+  /** The natural trigger behind the error, when there is one (a profile may pick its code by it). */
+  trigger?: Trigger;
 }
 
 export function statusForTrigger(provider: ProviderRuntime, trigger: Trigger): number {

@@ -2,10 +2,12 @@
 import type { Profile } from '../core/types.js';
 import { anthropicMessages } from './anthropic-messages/index.js';
 import { openaiChat } from './openai-chat/index.js';
+import { runwareTasks } from './runware-tasks/index.js';
 
 export const profiles: Record<string, Profile> = {
   [anthropicMessages.name]: anthropicMessages,
   [openaiChat.name]: openaiChat,
+  [runwareTasks.name]: runwareTasks,
 };
 
 export function profileFor(document: Record<string, unknown>, name: string): Profile {

@@ -1,0 +1,131 @@
+/**
+ * The Runware text-inference stream grammar (shared/runware-tasks.yaml `TextInferenceStreamItem`),
+ * checked chunk by chunk, and the result its deltas add up to. A data-only stream: every chunk names the
+ * task's one `taskUUID`; a result grows by `delta.text` / `delta.reasoningContent` chunks and closes with
+ * exactly one final chunk carrying `finishReason` (and, from standin and Runware alike, `taskType` and the
+ * whole `text`, which must equal the deltas); `data: [DONE]` comes last. An `{"errors": [...]}` line ends
+ * the stream instead, with nothing after it (no `[DONE]`). Results are told apart by `resultIndex`
+ * (absent means 0). Web APIs only.
+ */
+type Obj = Record<string, any>;
+
+/** One result as the stream built it, shaped like the JSON `TextInferenceResult` fields it carries. */
+export interface RunwareStreamResult {
+  taskUUID?: string;
+  resultIndex?: number;
+  text: string;
+  /** The reasoning deltas joined; empty when the task did not think. */
+  reasoningContent: string;
+  finishReason?: string;
+  toolCalls?: Obj[];
+  usage?: Obj;
+  cost?: number;
+}
+
+export interface RunwareStreamReport {
+  /** Empty when the stream follows the grammar. */
+  violations: string[];
+  /** The first (usually only) result, when any chunk for it came. */
+  result?: RunwareStreamResult;
+  /** Every result, by resultIndex. */
+  results: RunwareStreamResult[];
+  /** The `errors` list of an error line, when the stream ended with one. */
+  error?: Obj[];
+}
+
+/**
+ * Checks a stream given as its `data:` payloads in order, either raw (`parseSseText` output, `[DONE]`
+ * included) or already parsed as JSON (with `[DONE]` as the string).
+ */
+export function checkRunwareStream(events: readonly { event?: string; data: unknown }[]): RunwareStreamReport {
+  const violations: string[] = [];
+  const results = new Map<number, RunwareStreamResult & { closed: boolean }>();
+  let taskUUID: string | undefined;
+  let error: Obj[] | undefined;
+  let done = false;
+
+  for (const [i, raw] of events.entries()) {
+    const where = `chunk ${i}`;
+    if (raw.event !== undefined && raw.event !== 'message') violations.push(`${where}: named event '${raw.event}' in a data-only stream`);
+    if (done) violations.push(`${where}: arrives after [DONE]`);
+    if (error) violations.push(`${where}: arrives after the error line`);
+    if (raw.data === '[DONE]') {
+      done = true;
+      continue;
+    }
+    const chunk = parse(raw.data) as Obj | undefined;
+    if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) {
+      violations.push(`${where}: data is not a JSON object: ${String(raw.data).slice(0, 60)}`);
+      continue;
+    }
+    if (Array.isArray(chunk.errors)) {
+      error = chunk.errors;
+      continue;
+    }
+    if (typeof chunk.taskUUID !== 'string') violations.push(`${where}: no taskUUID`);
+    else if (taskUUID === undefined) taskUUID = chunk.taskUUID;
+    else if (chunk.taskUUID !== taskUUID) violations.push(`${where}: taskUUID ${chunk.taskUUID} differs from ${taskUUID}`);
+
+    const index = chunk.resultIndex ?? 0;
+    let result = results.get(index);
+    if (!result) {
+      result = { taskUUID: chunk.taskUUID, text: '', reasoningContent: '', closed: false };
+      if (chunk.resultIndex !== undefined) result.resultIndex = chunk.resultIndex;
+      results.set(index, result);
+    }
+    if (result.closed) violations.push(`${where}: result ${index} continues after its final chunk`);
+
+    if (chunk.delta !== undefined) {
+      const delta = chunk.delta as Obj;
+      if (typeof delta?.text === 'string') result.text += delta.text;
+      else if (typeof delta?.reasoningContent === 'string') result.reasoningContent += delta.reasoningContent;
+      else violations.push(`${where}: delta has neither text nor reasoningContent`);
+      if (chunk.finishReason !== undefined) violations.push(`${where}: a delta chunk also carries finishReason`);
+    } else if (typeof chunk.finishReason === 'string') {
+      closeResult(result, chunk, where, violations);
+    } else {
+      violations.push(`${where}: neither a delta, a final chunk nor an error`);
+    }
+  }
+
+  if (!error) {
+    if (!done) violations.push('the stream ends without [DONE]');
+    if (results.size === 0) violations.push('the stream carries no result');
+    for (const [index, result] of results) if (!result.closed) violations.push(`result ${index} has no final chunk`);
+  }
+  const ordered = [...results.entries()].sort((a, b) => a[0] - b[0]).map(([, { closed: _c, ...r }]) => r);
+  return { violations, result: ordered[0], results: ordered, error };
+}
+
+function closeResult(result: RunwareStreamResult & { closed: boolean }, chunk: Obj, where: string, violations: string[]): void {
+  result.closed = true;
+  result.finishReason = chunk.finishReason;
+  if (chunk.taskType !== undefined && chunk.taskType !== 'textInference') violations.push(`${where}: taskType '${chunk.taskType}'`);
+  if (typeof chunk.text === 'string' && chunk.text !== result.text) {
+    violations.push(`${where}: final text differs from the deltas (${JSON.stringify(chunk.text.slice(0, 40))} vs ${JSON.stringify(result.text.slice(0, 40))})`);
+  }
+  if (chunk.toolCalls !== undefined) result.toolCalls = chunk.toolCalls;
+  if (chunk.finishReason === 'tool_calls' && !(Array.isArray(chunk.toolCalls) && chunk.toolCalls.length > 0)) {
+    violations.push(`${where}: finishReason tool_calls without toolCalls`);
+  }
+  if (chunk.usage !== undefined) {
+    result.usage = chunk.usage;
+    const u = chunk.usage as Obj;
+    if (u.totalTokens !== u.promptTokens + u.completionTokens) {
+      violations.push(`${where}: usage.totalTokens ${u.totalTokens} is not promptTokens + completionTokens (${u.promptTokens} + ${u.completionTokens})`);
+    }
+    if (typeof u.thinkingTokens === 'number' && u.thinkingTokens > u.completionTokens) {
+      violations.push(`${where}: usage.thinkingTokens exceeds completionTokens`);
+    }
+  }
+  if (chunk.cost !== undefined) result.cost = chunk.cost;
+}
+
+function parse(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}

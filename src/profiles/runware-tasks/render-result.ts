@@ -1,0 +1,91 @@
+/** Renders result plans as Runware's result items (`TextInferenceResult`) and stream chunks. */
+import type { Rng } from '../../core/hash.js';
+import type { PacedEvent } from '../../sse/stream.js';
+import type { ResultPlan } from './plan-result.js';
+
+type Obj = Record<string, unknown>;
+
+/** Haiku 4.5 list prices in USD per token (the `cost` note in shared/runware-tasks.yaml). */
+const PRICE_IN = 1 / 1_000_000;
+const PRICE_OUT = 5 / 1_000_000;
+
+/** What a result says besides its plan: which task, which of its results, and what the task asked for. */
+export interface ResultLabel {
+  taskUUID: string;
+  /** Present when the task asked for more than one result. */
+  resultIndex?: number;
+  /** Present when the task set `seed`. */
+  seed?: number;
+  includeUsage: boolean;
+  includeCost: boolean;
+}
+
+export function usageOf(plan: ResultPlan): Obj {
+  const usage: Obj = {
+    promptTokens: plan.promptTokens,
+    completionTokens: plan.completionTokens,
+    totalTokens: plan.promptTokens + plan.completionTokens,
+  };
+  if (plan.reasoning.length > 0) {
+    usage.thinkingTokens = plan.thinkingTokens;
+    usage.completionTokensDetails = { reasoningTokens: plan.thinkingTokens };
+  }
+  return usage;
+}
+
+export function costOf(plan: ResultPlan): number {
+  // Rounded to a nano-dollar so float noise never shows in the JSON.
+  return Number((plan.promptTokens * PRICE_IN + plan.completionTokens * PRICE_OUT).toFixed(9));
+}
+
+/** What closes a result, shared by the JSON item and the final stream chunk. */
+function closing(plan: ResultPlan): Obj {
+  const out: Obj = { finishReason: plan.finishReason };
+  if (plan.toolCalls.length > 0) out.toolCalls = plan.toolCalls;
+  return out;
+}
+
+function accounting(plan: ResultPlan, label: ResultLabel): Obj {
+  const out: Obj = {};
+  if (label.includeUsage) out.usage = usageOf(plan);
+  if (label.includeCost) out.cost = costOf(plan);
+  return out;
+}
+
+export function toResultItem(plan: ResultPlan, label: ResultLabel): Obj {
+  const item: Obj = {
+    taskType: 'textInference',
+    taskUUID: label.taskUUID,
+    status: 'success',
+    text: plan.pieces.join(''),
+    ...closing(plan),
+  };
+  if (plan.reasoning.length > 0) item.reasoningContent = [plan.reasoning.join('')];
+  if (label.seed !== undefined) item.seed = label.seed;
+  if (label.resultIndex !== undefined) item.resultIndex = label.resultIndex;
+  return { ...item, ...accounting(plan, label) };
+}
+
+/**
+ * The chunks of one result: reasoning deltas, text deltas, then the final chunk with `taskType` and the
+ * whole text (the `TextInferenceStreamFinal` note). Tool calls arrive whole in the final chunk.
+ */
+export function* toStreamChunks(plan: ResultPlan, label: ResultLabel, rng: Rng): Generator<PacedEvent> {
+  const head: Obj = { taskUUID: label.taskUUID };
+  if (label.resultIndex !== undefined) head.resultIndex = label.resultIndex;
+  for (const [field, pieces] of [
+    ['reasoningContent', plan.reasoning],
+    ['text', plan.pieces],
+  ] as const) {
+    for (let i = 0; i < pieces.length; ) {
+      const n = Math.min(rng.int(1, 3), pieces.length - i);
+      yield { data: { ...head, delta: { [field]: pieces.slice(i, i + n).join('') } }, tokens: n };
+      i += n;
+    }
+  }
+  const toolTokens = plan.completionTokens - plan.reasoning.length - plan.pieces.length;
+  yield {
+    data: { ...head, taskType: 'textInference', text: plan.pieces.join(''), ...closing(plan), ...accounting(plan, label) },
+    tokens: toolTokens || undefined,
+  };
+}
