@@ -1,10 +1,12 @@
 /** The `standin` command line: `standin serve`, `standin contract`. */
+import { contractCommand } from './contract.js';
 import { serveCommand } from './serve.js';
 
 const USAGE = `usage: standin <command> [options]
 
 commands:
   serve      run the mock server (every provider under its own path, or one with --provider)
+  contract   check a provider (live URL, standin, or recordings) against its OpenAPI document
 
 run 'standin <command> --help' for a command's options`;
 
@@ -14,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serveCommand(rest);
+      case 'contract':
+        return await contractCommand(rest);
       case undefined:
       case '-h':
       case '--help':

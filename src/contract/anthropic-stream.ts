@@ -2,6 +2,8 @@
  * The Anthropic stream grammar, checked event by event, and the message its deltas add up to.
  * message_start, then per block (start, deltas of the block's kind, stop) with increasing indices,
  * then message_delta(s) with usage, then message_stop; ping anywhere; an error event ends the stream.
+ * One allowance, from recorded API traffic: a reply stopped by max_tokens in the middle of a tool input
+ * may leave that block open, its JSON cut short.
  */
 type Obj = Record<string, any>;
 
@@ -16,6 +18,10 @@ export interface StreamReport {
   violations: string[];
   message?: Obj;
   error?: Obj;
+  /** Indices of tool_use blocks left open by a max_tokens stop, whose input JSON was cut short. */
+  truncated: number[];
+  /** Whether message_stop arrived. */
+  stopped: boolean;
 }
 
 export function checkAnthropicStream(events: { event?: string; data: unknown }[]): StreamReport {
@@ -27,6 +33,7 @@ export function checkAnthropicStream(events: { event?: string; data: unknown }[]
   let sawDelta = false;
   let stopped = false;
   let error: Obj | undefined;
+  const truncated: number[] = [];
   for (const [i, raw] of events.entries()) {
     const e = raw.data as Obj;
     const where = `event ${i} (${String(e?.type)})`;
@@ -80,7 +87,23 @@ export function checkAnthropicStream(events: { event?: string; data: unknown }[]
         break;
       }
       case 'message_delta':
-        if (open.size) violations.push(`${where}: message_delta while block ${[...open.keys()][0]} is open`);
+        if (open.size) {
+          // A reply cut off by max_tokens may end inside a tool input: the recorded API traffic does
+          // exactly that (no content_block_stop, the input JSON cut short). Any other block must close.
+          const [index, block] = [...open.entries()][0]!;
+          if (e.delta?.stop_reason === 'max_tokens' && open.size === 1 && json.has(index)) {
+            open.delete(index);
+            try {
+              block.input = JSON.parse(json.get(index) || '{}');
+            } catch {
+              block.input = {};
+              truncated.push(index);
+            }
+            message?.content.push(block);
+          } else {
+            violations.push(`${where}: message_delta while block ${[...open.keys()][0]} is open`);
+          }
+        }
         sawDelta = true;
         if (!e.usage || typeof e.usage.output_tokens !== 'number') violations.push(`${where}: usage.output_tokens missing`);
         if (message) {
@@ -104,5 +127,5 @@ export function checkAnthropicStream(events: { event?: string; data: unknown }[]
   }
   if (!error && !stopped) violations.push('the stream ends without message_stop');
   if (!message && !error) violations.push('the stream has no message_start');
-  return { violations, message, error };
+  return { violations, message, error, truncated, stopped };
 }

@@ -59,6 +59,10 @@ export interface Exchange {
   bodyError?: string;
   /** A name for the exchange when it comes from a recording. */
   label?: string;
+  /** The body of the request that got this answer, when known (checks read limits and tools from it). */
+  requestBody?: unknown;
+  /** The recording kept no headers (a bare `.sse` body): header checks are skipped. */
+  headersUnknown?: boolean;
   durationMs: number;
 }
 
@@ -86,13 +90,6 @@ export interface Probe {
   checks: CheckSpec[];
 }
 
-/** Something the suite saw but did not ask for: a 429 or 5xx it retried, checked against its documented shape. */
-export interface Observation {
-  probe: string;
-  status: number;
-  attempt: number;
-}
-
 export interface ContractReport {
   provider: string;
   document: string;
@@ -101,7 +98,8 @@ export interface ContractReport {
   durationMs: number;
   requestsSent: number;
   dryRun: boolean;
-  planned: { probe: string; request: PlannedRequest }[];
+  /** Dry runs: what would have been sent, and the most output tokens each request may cost. */
+  planned: { probe: string; request: PlannedRequest; maxOutputTokens: number }[];
   checks: CheckResult[];
   summary: { passed: number; failed: number; skipped: number; total: number };
 }

@@ -1,0 +1,173 @@
+/** The OpenAI chat completions protocol (AIgateway), as the contract suite reads it. */
+import type { OperationRuntime } from '../../core/types.js';
+import { checkOpenAIStream } from '../openai-stream.js';
+import { fail, pass, show, type PlanContext } from '../checks.js';
+import { citeWith, operationPointer } from '../doc-source.js';
+import type { ParsedEvent } from '../parse-sse.js';
+import { plainProbe } from '../plan.js';
+import type { Answer, GenerationRequest, Protocol, StreamReading } from '../protocol.js';
+import { describeProperty, maximumOf } from '../schema-facts.js';
+import type { CheckSpec, DocSource } from '../types.js';
+
+type Obj = Record<string, any>;
+
+const requestSchema = (op: OperationRuntime) => `${operationPointer(op)}/requestBody/content/application~1json/schema`;
+const responseSchema = (op: OperationRuntime) => `${operationPointer(op)}/responses/200/content/application~1json/schema`;
+
+function propertySource(ctx: PlanContext, op: OperationRuntime, request: string[], response: string[]): DocSource {
+  const doc = ctx.provider.document;
+  const statement = [
+    ...request.map((p) => describeProperty(doc, requestSchema(op), p.split('.'))),
+    ...response.map((p) => describeProperty(doc, responseSchema(op), p.split('.'))),
+  ].join(' / ');
+  return citeWith(ctx.provider, requestSchema(op), statement);
+}
+
+function usageProblem(usage: Obj | undefined, maxTokens: number | undefined): string | undefined {
+  if (!usage) return 'no usage';
+  const { prompt_tokens: p, completion_tokens: c, total_tokens: t } = usage;
+  if (![p, c, t].every((n) => Number.isInteger(n) && n >= 0)) return `usage counts are not all integers: ${show(usage, 100)}`;
+  if (p + c !== t) return `total_tokens ${t} is not prompt_tokens ${p} + completion_tokens ${c}`;
+  if (maxTokens !== undefined && c > maxTokens) return `completion_tokens ${c} exceeds max_tokens ${maxTokens}`;
+  return undefined;
+}
+
+function answerOf(completion: Obj): Answer | undefined {
+  const choice = (completion.choices ?? [])[0] as Obj | undefined;
+  if (!choice) return undefined;
+  const calls = (choice.message?.tool_calls ?? []) as Obj[];
+  return {
+    stopReason: choice.finish_reason ?? undefined,
+    text: typeof choice.message?.content === 'string' ? choice.message.content : '',
+    toolCalls: calls.map((c) => {
+      try {
+        return { name: String(c.function?.name), input: JSON.parse(String(c.function?.arguments ?? '')) };
+      } catch (error) {
+        return { name: String(c.function?.name), input: undefined, inputError: `arguments do not parse: ${show(c.function?.arguments, 80)}` };
+      }
+    }),
+    outputTokens: completion.usage?.completion_tokens,
+  };
+}
+
+export const openaiProtocol: Protocol = {
+  profile: 'openai-chat',
+  recordingFolders: ['openai'],
+  generateOperation: 'createChatCompletion',
+
+  body(r: GenerationRequest) {
+    return {
+      model: r.model,
+      messages: [{ role: 'user', content: r.prompt }],
+      max_tokens: r.maxTokens,
+      ...(r.stop ? { stop: r.stop } : {}),
+      ...(r.tool
+        ? {
+            tools: [{ type: 'function', function: { name: r.tool.name, description: r.tool.description, parameters: r.tool.schema } }],
+            tool_choice: { type: 'function', function: { name: r.tool.name } },
+          }
+        : {}),
+      ...(r.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    };
+  },
+
+  answer(json) {
+    if (!json || typeof json !== 'object' || !Array.isArray((json as Obj).choices)) return undefined;
+    return answerOf(json as Obj);
+  },
+
+  readStream(events: ParsedEvent[], sctx): StreamReading {
+    const report = checkOpenAIStream(events);
+    const violations = report.violations.filter((v) => v !== 'the stream ends without [DONE]');
+    const request = sctx.request as Obj | undefined;
+    const wantUsage = request?.stream_options?.include_usage === true;
+    const completion = report.completion as Obj | undefined;
+    let problem: string | undefined;
+    if (wantUsage && !completion?.usage) problem = 'include_usage was requested, but no usage chunk came';
+    else if (completion?.usage) problem = usageProblem(completion.usage, sctx.maxTokens);
+    // The usage chunk, when there is one, is the last chunk before [DONE].
+    const chunks = events.filter((e) => e.data !== '[DONE]');
+    if (!problem && completion?.usage) {
+      const last = safeParse(chunks.at(-1)?.data);
+      if (!last?.usage || (Array.isArray(last.choices) && last.choices.length > 0)) problem = 'the usage chunk is not the last chunk';
+    }
+    // A stream without include_usage has no usage to rebuild; the JSON answer's usage is then not checked.
+    const assembled = completion && !report.error ? { ...completion, usage: completion.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } } : undefined;
+    return {
+      violations,
+      termination: report.done
+        ? { ok: true, detail: '[DONE]' }
+        : report.error
+          ? { ok: true, detail: 'error line' }
+          : { ok: false, detail: `no [DONE]; last line ${show(events.at(-1)?.data ?? '(none)', 80)}` },
+      errorEvent: report.error,
+      assembled,
+      usageProblem: problem,
+      answer: completion ? answerOf(completion) : undefined,
+    };
+  },
+
+  behaviour: {
+    stopSequence: { stopReason: 'stop', source: (ctx, op) => propertySource(ctx, op, ['stop'], ['choices.[].finish_reason']) },
+    maxTokens: { stopReason: 'length', source: (ctx, op) => propertySource(ctx, op, ['max_tokens'], ['choices.[].finish_reason']) },
+    forcedTool: { stopReason: 'tool_calls', source: (ctx, op) => propertySource(ctx, op, ['tool_choice'], ['choices.[].message.tool_calls']) },
+  },
+
+  errorTypeOf: (body) => {
+    const type = (body as Obj | undefined)?.error?.type;
+    return typeof type === 'string' ? type : undefined;
+  },
+
+  missingField(body) {
+    const { messages: _drop, ...rest } = body as Obj;
+    return { body: rest, field: 'messages' };
+  },
+
+  outOfRange(body, ctx, op) {
+    const max = maximumOf(ctx.provider.document, requestSchema(op), ['max_tokens']);
+    if (max === undefined) return undefined;
+    return { body: { ...(body as Obj), max_tokens: max + 1 }, field: 'max_tokens', value: max + 1 };
+  },
+
+  unknownModel: (body) => ({ ...(body as Obj), model: 'standin-contract/no-such-model' }),
+
+  jsonChecks(ctx, op, body): CheckSpec[] {
+    return [
+      {
+        id: 'usage.consistent',
+        title: 'usage adds up (total = prompt + completion) and stays within max_tokens',
+        source: propertySource(ctx, op, ['max_tokens'], ['usage.total_tokens']),
+        needsExpectedStatus: true,
+        run: (ex) => {
+          const max = (ex.requestBody as Obj | undefined)?.max_tokens ?? (body as Obj).max_tokens;
+          const problem = usageProblem((ex.json as Obj | undefined)?.usage, max);
+          return problem ? fail('consistent usage', problem) : pass;
+        },
+      },
+    ];
+  },
+
+  otherProbes(ctx, helpers) {
+    const list = plainProbe(ctx, helpers, 'listModels', (op) => ({ path: op.path }));
+    return list ? [list] : [];
+  },
+
+  classify(body) {
+    const b = (body ?? {}) as Obj;
+    const forced = (typeof b.tool_choice === 'object' && b.tool_choice !== null) || b.tool_choice === 'required';
+    if (b.stream === true) return forced ? 'stream-tool' : 'stream';
+    if (forced) return 'behaviour.forced-tool';
+    if (b.stop !== undefined && b.stop !== null) return 'behaviour.stop-sequence';
+    const max = b.max_completion_tokens ?? b.max_tokens;
+    if (typeof max === 'number' && max <= 2) return 'behaviour.max-tokens';
+    return 'json';
+  },
+};
+
+function safeParse(text: string | undefined): Obj | undefined {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+/** Small parts of the contract suite: key redaction, recording formats, citations. */
+import { describe, expect, it } from 'vitest';
+import { redactKey } from '../src/contract/target.js';
+import { parseRecordingJson, RECORD_FORMAT } from '../src/contract/recordings.js';
+import { statementAt } from '../src/contract/doc-source.js';
+import { maximumOf } from '../src/contract/schema-facts.js';
+import { documentOf } from './support/contract.js';
+
+describe('redactKey', () => {
+  const key = 'sk-ant-api03-abcdefghijklmnop-XYZ';
+  it('hides the key and any 8-character piece of it', () => {
+    expect(redactKey(`x-api-key: ${key}`, key)).toBe('x-api-key: [REDACTED]');
+    expect(redactKey('invalid key sk-ant-api03-abcd...', key)).not.toContain('sk-ant-a');
+    expect(redactKey('nothing secret here', key)).toBe('nothing secret here');
+  });
+  it('leaves text alone without a key', () => {
+    expect(redactKey('sk-anything', undefined)).toBe('sk-anything');
+  });
+});
+
+describe('recording formats', () => {
+  it("reads standin's own format", () => {
+    const read = parseRecordingJson('f.json', {
+      format: RECORD_FORMAT,
+      exchanges: [{ name: 'p', request: { method: 'POST', path: '/v1/messages' }, response: { status: 200, text: '{}' } }],
+    });
+    expect(read).toEqual([{ label: 'f.json#p', request: { method: 'POST', path: '/v1/messages' }, response: { status: 200, text: '{}' } }]);
+  });
+  it('reads nock fixtures, with headers as an object or as a flat list', () => {
+    const read = parseRecordingJson('n.json', [
+      { method: 'post', path: '/v1/messages?beta=true', body: { a: 1 }, status: 200, response: { ok: true }, rawHeaders: { 'Request-Id': 'req_1' } },
+      { method: 'GET', path: '/v1/models', status: 200, response: 'plain', rawHeaders: ['Content-Type', 'text/plain'] },
+    ])!;
+    expect(read[0]).toMatchObject({ request: { method: 'POST', body: { a: 1 } }, response: { headers: { 'request-id': 'req_1' }, body: { ok: true } } });
+    expect(read[1]).toMatchObject({ response: { headers: { 'content-type': 'text/plain' }, text: 'plain' } });
+  });
+  it('refuses anything else', () => {
+    expect(parseRecordingJson('x.json', { hello: 1 })).toBeUndefined();
+  });
+});
+
+describe('facts read from the documents', () => {
+  it('finds statements through $refs and the tightest maximum through allOf overlays', async () => {
+    const doc = await documentOf('bytespike');
+    expect(statementAt(doc, '/paths/~1v1~1messages/post/responses/401/headers/request-id')).toMatch(/^Unique id of this request/);
+    expect(maximumOf(doc, '/paths/~1v1~1messages/post/requestBody/content/application~1json/schema', ['max_tokens'])).toBe(8192);
+    const runware = await documentOf('runware');
+    expect(maximumOf(runware, '/paths/~1v1/post/requestBody/content/application~1json/schema', ['[]', 'settings', 'maxTokens'])).toBe(64000);
+  });
+});
