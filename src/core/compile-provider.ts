@@ -56,7 +56,19 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
     catalogue,
     ajvKey,
     state: new Map(),
+    prices: pricesOf(name, document),
   };
+}
+
+/** `x-standin-prices: { input, output }` in USD per million tokens, as price lists state them. */
+function pricesOf(name: string, document: JsonObject): { input: number; output: number } {
+  const raw = (document['x-standin-prices'] ?? {}) as JsonObject;
+  const input = Number(raw.input ?? 0);
+  const output = Number(raw.output ?? 0);
+  if (!Number.isFinite(input) || !Number.isFinite(output) || input < 0 || output < 0) {
+    throw new Error(`standin: ${name}: x-standin-prices must hold non-negative numbers`);
+  }
+  return { input: input / 1_000_000, output: output / 1_000_000 };
 }
 
 function compileOperation(

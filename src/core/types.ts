@@ -138,6 +138,8 @@ export interface ProviderRuntime {
   ajvKey: string;
   /** Per-provider state for the profile (see OperationContext.state). */
   state: Map<string, unknown>;
+  /** USD per token, from `x-standin-prices` (per million tokens in the document). */
+  prices: { input: number; output: number };
 }
 
 export interface EngineOptions {

@@ -10,17 +10,14 @@ import { toMessage, toStreamEvents } from './render-message.js';
 
 type Body = Record<string, unknown>;
 
-/** Haiku 4.5 list prices in USD per token, for the cost estimate some providers send before a stream. */
-const PRICE_IN = 1 / 1_000_000;
-const PRICE_OUT = 5 / 1_000_000;
-
 function createMessage(ctx: OperationContext): OperationResult {
   const body = ctx.body as Body;
   const outcome = planMessage(body, ctx.rng);
   if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
   const plan = outcome.plan;
   // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream).
-  const headerValues = { 'estimated-credits': (plan.inputTokens * PRICE_IN + Number(body.max_tokens) * PRICE_OUT).toFixed(6) };
+  const { prices } = ctx.provider;
+  const headerValues = { 'estimated-credits': (plan.inputTokens * prices.input + Number(body.max_tokens) * prices.output).toFixed(6) };
   if (body.stream !== true) return { kind: 'json', body: toMessage(plan), headerValues };
   // Stream chunking draws from its own generator so it never changes the plan.
   return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues };

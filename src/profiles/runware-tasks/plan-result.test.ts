@@ -19,7 +19,7 @@ const weather = {
   description: 'Current weather for a city.',
   schema: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] },
 };
-const label = { taskUUID: 'cbacdc8c-9f58-46eb-8510-48713439c000', includeUsage: true, includeCost: true };
+const label = { taskUUID: 'cbacdc8c-9f58-46eb-8510-48713439c000', includeUsage: true, includeCost: true, prices: { input: 1e-6, output: 5e-6 } };
 
 describe('planResult', () => {
   it('never spends more than maxTokens, thinking included', () => {

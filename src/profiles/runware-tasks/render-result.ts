@@ -5,10 +5,6 @@ import type { ResultPlan } from './plan-result.js';
 
 type Obj = Record<string, unknown>;
 
-/** Haiku 4.5 list prices in USD per token (the `cost` note in shared/runware-tasks.yaml). */
-const PRICE_IN = 1 / 1_000_000;
-const PRICE_OUT = 5 / 1_000_000;
-
 /** What a result says besides its plan: which task, which of its results, and what the task asked for. */
 export interface ResultLabel {
   taskUUID: string;
@@ -18,6 +14,8 @@ export interface ResultLabel {
   seed?: number;
   includeUsage: boolean;
   includeCost: boolean;
+  /** USD per token, from the document's `x-standin-prices`. */
+  prices: { input: number; output: number };
 }
 
 export function usageOf(plan: ResultPlan): Obj {
@@ -33,9 +31,9 @@ export function usageOf(plan: ResultPlan): Obj {
   return usage;
 }
 
-export function costOf(plan: ResultPlan): number {
+export function costOf(plan: ResultPlan, prices: ResultLabel['prices']): number {
   // Rounded to a nano-dollar so float noise never shows in the JSON.
-  return Number((plan.promptTokens * PRICE_IN + plan.completionTokens * PRICE_OUT).toFixed(9));
+  return Number((plan.promptTokens * prices.input + plan.completionTokens * prices.output).toFixed(9));
 }
 
 /** What closes a result, shared by the JSON item and the final stream chunk. */
@@ -48,7 +46,7 @@ function closing(plan: ResultPlan): Obj {
 function accounting(plan: ResultPlan, label: ResultLabel): Obj {
   const out: Obj = {};
   if (label.includeUsage) out.usage = usageOf(plan);
-  if (label.includeCost) out.cost = costOf(plan);
+  if (label.includeCost) out.cost = costOf(plan, label.prices);
   return out;
 }
 

@@ -41,7 +41,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
       else errors.push({ code: 'taskFailedOrNotFound', message: `taskUUID: No task ${taskUUID} is known`, parameter: 'taskUUID', taskUUID, taskType: 'getResponse' });
       continue;
     }
-    const run = runText(task);
+    const run = runText(task, ctx.provider.prices);
     const items = run.plans.map((plan, i) => toResultItem(plan, run.labels[i]!));
     // A webhook makes the task asynchronous whatever deliveryMethod says (the webhook's note).
     const async = task.deliveryMethod === 'async' || typeof task.webhookURL === 'string';
@@ -71,7 +71,7 @@ const REDRAWS = 4;
  * polled, sent to a webhook or inline, with or without an authentication task beside it; and result 0
  * of `numberResults: 3` is the answer of `numberResults: 1`. Sibling results always differ in text.
  */
-function runText(task: Obj): TextRun {
+function runText(task: Obj, prices: ResultLabel['prices']): TextRun {
   const content = Object.fromEntries(Object.entries(task).filter(([k]) => !DELIVERY_FIELDS.has(k)));
   const taskSeed = hashString(JSON.stringify(content));
   const count = Number(task.numberResults ?? 1);
@@ -93,6 +93,7 @@ function runText(task: Obj): TextRun {
       seed: typeof task.seed === 'number' ? task.seed + i : undefined,
       includeUsage: task.includeUsage === true,
       includeCost: task.includeCost === true,
+      prices,
     });
   }
   return run;
