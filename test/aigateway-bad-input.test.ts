@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/adapters/node-server.js';
 import { startStandin } from './support/server.js';
 import { documentOf } from './support/documents.js';
+import { fetchAnswer, type HttpAnswer as Answer } from './support/fetch-answer.js';
 
 let server: RunningServer;
 const examples: Record<number, { type: string; code: string }> = {};
@@ -28,23 +29,7 @@ const path = '/aigateway/v1/chat/completions';
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-aig-test' };
 const valid = { model, messages: [{ role: 'user', content: 'hi' }] };
 
-interface Answer {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-async function send(url: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(`${server.url}${url}`, { method: 'POST', headers, ...init });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: the assertions will say so
-  }
-  return { status: res.status, body, headers: res.headers };
-}
+const send = (url: string, init: RequestInit = {}): Promise<Answer> => fetchAnswer(`${server.url}${url}`, { method: 'POST', headers, ...init });
 
 const post = (body: unknown) => send(path, { body: JSON.stringify(body) });
 

@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from '../src/adapters/node-server.js'
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin } from '../src/standin.js';
 import { anthropicNative, startStandin } from './support/server.js';
+import { fetchAnswer, type HttpAnswer } from './support/fetch-answer.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -20,17 +21,7 @@ afterAll(async () => {
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' };
 
-async function send(path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, ...init });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: the assertion below will say so
-  }
-  return { status: res.status, body, headers: res.headers };
-}
+const send = (path: string, init: RequestInit = {}): Promise<HttpAnswer> => fetchAnswer(`${server.url}${path}`, { method: 'POST', headers, ...init });
 
 function expectAnthropicError(r: { status: number; body: any; headers: Headers }, status: number, type: string): void {
   expect(r.status).toBe(status);

@@ -6,6 +6,8 @@
  * with exactly one `finish_reason`; an optional usage chunk with empty `choices` comes last; `[DONE]`
  * ends the stream. A `{"error": ...}` line ends it instead, with nothing after it (no `[DONE]`).
  */
+import { parseData, readDataOnlyStream } from './data-only-stream.js';
+
 type Obj = Record<string, any>;
 
 export interface OpenAIStreamReport {
@@ -40,28 +42,10 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
   const choices = new Map<number, ChoiceState>();
   let head: Obj | undefined;
   let usage: Obj | undefined;
-  let error: Obj | undefined;
-  let done = false;
   let sawUsage = false;
 
-  for (const [i, raw] of events.entries()) {
-    const where = `event ${i}`;
-    if (raw.event !== undefined && raw.event !== 'message') violations.push(`${where}: named event '${raw.event}' in a data-only stream`);
-    if (done) violations.push(`${where}: arrives after [DONE]`);
-    if (error) violations.push(`${where}: arrives after the error line`);
-    if (raw.data === '[DONE]') {
-      done = true;
-      continue;
-    }
-    const data = parse(raw.data);
-    if (!data || typeof data !== 'object' || Array.isArray(data)) {
-      violations.push(`${where}: data is not a JSON object: ${String(raw.data).slice(0, 60)}`);
-      continue;
-    }
-    if ('error' in data && data.error) {
-      error = data.error;
-      continue;
-    }
+  const errorOf = (line: Obj): Obj | undefined => ('error' in line && line.error ? line.error : undefined);
+  const { done, error } = readDataOnlyStream(events, 'event', violations, errorOf, (data, where) => {
     if (sawUsage) violations.push(`${where}: a chunk after the usage chunk`);
     if (data.object !== 'chat.completion.chunk') violations.push(`${where}: object is '${data.object}', not 'chat.completion.chunk'`);
     if (!head) {
@@ -75,7 +59,7 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
     }
     if (!Array.isArray(data.choices)) {
       violations.push(`${where}: choices is not a list`);
-      continue;
+      return;
     }
     if (data.usage !== undefined && data.usage !== null) {
       if (data.choices.length > 0) violations.push(`${where}: usage on a chunk that carries choices`);
@@ -86,10 +70,9 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
       violations.push(`${where}: a chunk with no choices and no usage`);
     }
     for (const choice of data.choices as Obj[]) applyChoice(choice, choices, `${where} choice ${String(choice?.index)}`, violations);
-  }
+  });
 
   if (!error) {
-    if (!done) violations.push('the stream ends without [DONE]');
     if (!head) violations.push('the stream has no chunk');
     for (const c of choices.values()) if (c.finish_reason === null) violations.push(`choice ${c.index} never gets a finish_reason`);
   }
@@ -175,7 +158,7 @@ function finishMessage(state: ChoiceState, violations: string[]): Obj {
   if (calls.length === 0) return state.message;
   if (state.finish_reason === 'tool_calls') {
     for (const [i, call] of calls.entries()) {
-      if (parse(call.function.arguments) === undefined) violations.push(`choice ${state.index} tool call ${i}: arguments do not parse as JSON`);
+      if (parseData(call.function.arguments) === undefined) violations.push(`choice ${state.index} tool call ${i}: arguments do not parse as JSON`);
     }
   }
   return { ...state.message, tool_calls: calls };
@@ -185,13 +168,4 @@ function checkUsage(usage: Obj, where: string, violations: string[]): void {
   const { prompt_tokens: p, completion_tokens: c, total_tokens: t } = usage ?? {};
   if (![p, c, t].every((n) => Number.isInteger(n) && n >= 0)) violations.push(`${where}: usage needs integer prompt, completion and total tokens`);
   else if (p + c !== t) violations.push(`${where}: usage total_tokens ${t} is not ${p} + ${c}`);
-}
-
-function parse(data: unknown): any {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
 }

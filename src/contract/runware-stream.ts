@@ -7,6 +7,8 @@
  * the stream instead, with nothing after it (no `[DONE]`). Results are told apart by `resultIndex`
  * (absent means 0). Web APIs only.
  */
+import { readDataOnlyStream } from './data-only-stream.js';
+
 type Obj = Record<string, any>;
 
 /** One result as the stream built it, shaped like the JSON `TextInferenceResult` fields it carries. */
@@ -41,27 +43,9 @@ export function checkRunwareStream(events: readonly { event?: string; data: unkn
   const violations: string[] = [];
   const results = new Map<number, RunwareStreamResult & { closed: boolean }>();
   let taskUUID: string | undefined;
-  let error: Obj[] | undefined;
-  let done = false;
 
-  for (const [i, raw] of events.entries()) {
-    const where = `chunk ${i}`;
-    if (raw.event !== undefined && raw.event !== 'message') violations.push(`${where}: named event '${raw.event}' in a data-only stream`);
-    if (done) violations.push(`${where}: arrives after [DONE]`);
-    if (error) violations.push(`${where}: arrives after the error line`);
-    if (raw.data === '[DONE]') {
-      done = true;
-      continue;
-    }
-    const chunk = parse(raw.data) as Obj | undefined;
-    if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) {
-      violations.push(`${where}: data is not a JSON object: ${String(raw.data).slice(0, 60)}`);
-      continue;
-    }
-    if (Array.isArray(chunk.errors)) {
-      error = chunk.errors;
-      continue;
-    }
+  const errorOf = (line: Obj): Obj[] | undefined => (Array.isArray(line.errors) ? line.errors : undefined);
+  const { error } = readDataOnlyStream(events, 'chunk', violations, errorOf, (chunk, where) => {
     if (typeof chunk.taskUUID !== 'string') violations.push(`${where}: no taskUUID`);
     else if (taskUUID === undefined) taskUUID = chunk.taskUUID;
     else if (chunk.taskUUID !== taskUUID) violations.push(`${where}: taskUUID ${chunk.taskUUID} differs from ${taskUUID}`);
@@ -86,10 +70,9 @@ export function checkRunwareStream(events: readonly { event?: string; data: unkn
     } else {
       violations.push(`${where}: neither a delta, a final chunk nor an error`);
     }
-  }
+  });
 
   if (!error) {
-    if (!done) violations.push('the stream ends without [DONE]');
     if (results.size === 0) violations.push('the stream carries no result');
     for (const [index, result] of results) if (!result.closed) violations.push(`result ${index} has no final chunk`);
   }
@@ -119,13 +102,4 @@ function closeResult(result: RunwareStreamResult & { closed: boolean }, chunk: O
     }
   }
   if (chunk.cost !== undefined) result.cost = chunk.cost;
-}
-
-function parse(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
 }

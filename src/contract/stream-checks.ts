@@ -22,7 +22,7 @@ import {
 } from './checks.js';
 import { cite, citeResponse, operationPointer } from './doc-source.js';
 import type { Protocol, StreamReading } from './protocol.js';
-import type { CheckSpec, Exchange, Verdict } from './types.js';
+import type { CheckSpec, DocSource, Exchange, Verdict } from './types.js';
 
 const readings = new WeakMap<Exchange, StreamReading>();
 
@@ -48,101 +48,70 @@ export function streamChecks(ctx: PlanContext, protocol: Protocol, op: Operation
   const validate = streamEventValidator(ctx.ajv, ctx.provider, op)!;
   const streamPointer = `${operationPointer(op)}/responses/200/content/text~1event-stream/x-standin-sse`;
   const itemSource = cite(ctx.provider, `${streamPointer}/itemSchema`, 'The schema of every event.');
+  const endSource = {
+    ...cite(ctx.provider, streamPointer),
+    statement: `x-standin-sse: framing ${sse.framing}${sse.terminator ? `, terminator ${sse.terminator} (the last data line)` : ''}. ${itemSource.statement}`,
+  };
   const read = (ex: Exchange): StreamReading => readingOf(ctx, protocol, op, ex, ex.requestBody);
   const needEvents = (ex: Exchange): Verdict | undefined =>
     ex.events === undefined ? fail('a text/event-stream body', bodySummary(ex)) : ex.events.length === 0 ? fail('at least one event', ex.bodyError ?? '(no events)') : undefined;
+  // Every check below reads the events, so each runs only once there are some.
+  const eventCheck = (id: string, title: string, source: DocSource, run: (ex: Exchange) => Verdict): CheckSpec => ({
+    id,
+    title,
+    source,
+    needsExpectedStatus: true,
+    run: (ex) => needEvents(ex) ?? run(ex),
+  });
   const cutShort = (ex: Exchange): string => (ex.bodyError ? ` (${ex.bodyError})` : '');
   return compact<CheckSpec>([
     statusCheck(ctx, op, 200),
     contentTypeCheck(ctx, op, 200, 'text/event-stream'),
     requestIdCheck(ctx, op, 200),
     documentedHeadersCheck(ctx, op, 200),
-    {
-      id: 'events.schema',
-      title: 'every event matches the documented event schema',
-      source: itemSource,
-      needsExpectedStatus: true,
-      run: (ex) => {
-        const missing = needEvents(ex);
-        if (missing) return missing;
-        const problems: string[] = [];
-        for (const [i, e] of ex.events!.entries()) {
-          if (sse.terminator !== undefined && e.data === sse.terminator) continue;
-          let data: unknown;
-          try {
-            data = JSON.parse(e.data);
-          } catch {
-            problems.push(`event ${i}: data is not JSON: ${show(e.data, 80)}`);
-            continue;
-          }
-          if (!validate(data)) problems.push(`event ${i} (${String((data as any)?.type ?? e.event ?? '?')}): ${describeErrors(validate.errors).message}`);
-          if (sse.framing === 'data' && e.event !== undefined && e.event !== 'message') problems.push(`event ${i}: named '${e.event}', but the framing is data lines only`);
-          if (problems.length >= 5) break;
+    eventCheck('events.schema', 'every event matches the documented event schema', itemSource, (ex) => {
+      const problems: string[] = [];
+      for (const [i, e] of ex.events!.entries()) {
+        if (sse.terminator !== undefined && e.data === sse.terminator) continue;
+        let data: unknown;
+        try {
+          data = JSON.parse(e.data);
+        } catch {
+          problems.push(`event ${i}: data is not JSON: ${show(e.data, 80)}`);
+          continue;
         }
-        return problems.length ? fail('every event valid', problems.join('; ')) : pass;
-      },
-    },
-    {
-      id: 'grammar',
-      title: 'events come in the documented order (indices, one start and one stop per block, matching deltas)',
-      source: itemSource,
-      needsExpectedStatus: true,
-      run: (ex) => {
-        const missing = needEvents(ex);
-        if (missing) return missing;
-        const { violations } = read(ex);
-        return violations.length ? fail('no grammar violations', violations.slice(0, 5).join('; ') + cutShort(ex)) : pass;
-      },
-    },
-    {
-      id: 'termination',
-      title: `the stream ends the documented way${sse.terminator ? ` (last line data: ${sse.terminator})` : ''}`,
-      source: {
-        ...cite(ctx.provider, streamPointer),
-        statement: `x-standin-sse: framing ${sse.framing}${sse.terminator ? `, terminator ${sse.terminator} (the last data line)` : ''}. ${itemSource.statement}`,
-      },
-      needsExpectedStatus: true,
-      run: (ex) => {
-        const missing = needEvents(ex);
-        if (missing) return missing;
-        const reading = read(ex);
-        if (ex.bodyError) return fail('a complete stream', `${reading.termination.detail}; ${ex.bodyError} after ${ex.events!.length} events`);
-        if (!reading.termination.ok) return fail('the documented end of stream', reading.termination.detail);
-        if (sse.terminator !== undefined && reading.errorEvent === undefined && ex.events!.at(-1)?.data !== sse.terminator) {
-          return fail(`last line data: ${sse.terminator}`, `last event: ${show(ex.events!.at(-1)?.data ?? '(none)', 120)}`);
-        }
-        return pass;
-      },
-    },
-    {
-      id: 'usage',
-      title: 'usage is present and consistent',
-      source: itemSource,
-      needsExpectedStatus: true,
-      run: (ex) => {
-        const missing = needEvents(ex);
-        if (missing) return missing;
-        const reading = read(ex);
-        if (reading.errorEvent !== undefined) return skip('the stream ended with a documented error event');
-        return reading.usageProblem ? fail('usage present and consistent', reading.usageProblem + cutShort(ex)) : pass;
-      },
-    },
-    {
-      id: 'assembled',
-      title: 'the answer the deltas add up to is a valid answer',
-      source: citeResponse(ctx.provider, op, 200),
-      needsExpectedStatus: true,
-      run: (ex) => {
-        const missing = needEvents(ex);
-        if (missing) return missing;
-        const reading = read(ex);
-        if (reading.errorEvent !== undefined) return skip('the stream ended with a documented error event');
-        if (reading.assembledProblem) return fail('deltas that add up to the answer', reading.assembledProblem + cutShort(ex));
-        if (reading.assembled === undefined) return fail('an answer rebuilt from the deltas', `none${cutShort(ex)}`);
-        const check = bodySchemaCheck(ctx, op, 200);
-        const verdict = check.run({ ...ex, json: reading.assembled, text: JSON.stringify(reading.assembled) });
-        return 'ok' in verdict && !verdict.ok ? { ...verdict, expected: 'the rebuilt answer valid as the JSON answer' } : verdict;
-      },
-    },
+        if (!validate(data)) problems.push(`event ${i} (${String((data as any)?.type ?? e.event ?? '?')}): ${describeErrors(validate.errors).message}`);
+        if (sse.framing === 'data' && e.event !== undefined && e.event !== 'message') problems.push(`event ${i}: named '${e.event}', but the framing is data lines only`);
+        if (problems.length >= 5) break;
+      }
+      return problems.length ? fail('every event valid', problems.join('; ')) : pass;
+    }),
+    eventCheck('grammar', 'events come in the documented order (indices, one start and one stop per block, matching deltas)', itemSource, (ex) => {
+      const { violations } = read(ex);
+      return violations.length ? fail('no grammar violations', violations.slice(0, 5).join('; ') + cutShort(ex)) : pass;
+    }),
+    eventCheck('termination', `the stream ends the documented way${sse.terminator ? ` (last line data: ${sse.terminator})` : ''}`, endSource, (ex) => {
+      const reading = read(ex);
+      if (ex.bodyError) return fail('a complete stream', `${reading.termination.detail}; ${ex.bodyError} after ${ex.events!.length} events`);
+      if (!reading.termination.ok) return fail('the documented end of stream', reading.termination.detail);
+      if (sse.terminator !== undefined && reading.errorEvent === undefined && ex.events!.at(-1)?.data !== sse.terminator) {
+        return fail(`last line data: ${sse.terminator}`, `last event: ${show(ex.events!.at(-1)?.data ?? '(none)', 120)}`);
+      }
+      return pass;
+    }),
+    eventCheck('usage', 'usage is present and consistent', itemSource, (ex) => {
+      const reading = read(ex);
+      if (reading.errorEvent !== undefined) return skip('the stream ended with a documented error event');
+      return reading.usageProblem ? fail('usage present and consistent', reading.usageProblem + cutShort(ex)) : pass;
+    }),
+    eventCheck('assembled', 'the answer the deltas add up to is a valid answer', citeResponse(ctx.provider, op, 200), (ex) => {
+      const reading = read(ex);
+      if (reading.errorEvent !== undefined) return skip('the stream ended with a documented error event');
+      if (reading.assembledProblem) return fail('deltas that add up to the answer', reading.assembledProblem + cutShort(ex));
+      if (reading.assembled === undefined) return fail('an answer rebuilt from the deltas', `none${cutShort(ex)}`);
+      const check = bodySchemaCheck(ctx, op, 200);
+      const verdict = check.run({ ...ex, json: reading.assembled, text: JSON.stringify(reading.assembled) });
+      return 'ok' in verdict && !verdict.ok ? { ...verdict, expected: 'the rebuilt answer valid as the JSON answer' } : verdict;
+    }),
   ]);
 }

@@ -1,37 +1,13 @@
 /** A varied, deterministic corpus of valid Messages requests, within a provider's documented limits. */
 import { createRng } from '../../src/core/hash.js';
+import { sampleTools } from './corpus-tools.js';
 
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 const prompts = ['Hello', 'Summarise the plot of Hamlet', 'What is 15 * 23?', 'Classify this ticket: my order is late', 'Translate "good morning" to French'];
 
-const tools = [
-  {
-    name: 'get_weather',
-    description: 'Current weather for a city',
-    input_schema: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city'] },
-  },
-  {
-    name: 'calculator',
-    description: 'Evaluate an arithmetic expression',
-    input_schema: { type: 'object', properties: { expression: { type: 'string' } }, required: ['expression'] },
-  },
-  {
-    name: 'create_ticket',
-    description: 'Open a support ticket',
-    input_schema: {
-      type: 'object',
-      properties: {
-        title: { type: 'string', minLength: 3 },
-        priority: { type: 'string', enum: ['low', 'high'] },
-        tags: { type: 'array', items: { type: 'string' }, minItems: 1 },
-        customer: { type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] },
-      },
-      required: ['title', 'priority', 'tags', 'customer'],
-    },
-  },
-];
+const tools = sampleTools.map(({ name, description, schema }) => ({ name, description, input_schema: schema }));
 
 export function anthropicCorpus(model: string, maxTokensCap: number, size = 40): Record<string, unknown>[] {
   const rng = createRng(20261122);

@@ -1,5 +1,6 @@
 /** A varied, deterministic corpus of valid chat completion requests, within AIgateway's documented limits. */
 import { createRng } from '../../src/core/hash.js';
+import { sampleTools } from './corpus-tools.js';
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
@@ -13,40 +14,11 @@ const prompts = [
 ];
 
 export const corpusTools = [
-  {
+  // calculator is the strict one, so strict function definitions are covered.
+  ...sampleTools.map(({ name, description, schema }) => ({
     type: 'function',
-    function: {
-      name: 'get_weather',
-      description: 'Current weather for a city',
-      parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city'] },
-    },
-  },
-  {
-    type: 'function',
-    function: {
-      name: 'calculator',
-      description: 'Evaluate an arithmetic expression',
-      parameters: { type: 'object', properties: { expression: { type: 'string' } }, required: ['expression'] },
-      strict: true,
-    },
-  },
-  {
-    type: 'function',
-    function: {
-      name: 'create_ticket',
-      description: 'Open a support ticket',
-      parameters: {
-        type: 'object',
-        properties: {
-          title: { type: 'string', minLength: 3 },
-          priority: { type: 'string', enum: ['low', 'high'] },
-          tags: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          customer: { type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] },
-        },
-        required: ['title', 'priority', 'tags', 'customer'],
-      },
-    },
-  },
+    function: { name, description, parameters: schema, ...(name === 'calculator' ? { strict: true } : {}) },
+  })),
   { type: 'function', function: { name: 'ping', description: 'Check that the service is up' } },
 ];
 

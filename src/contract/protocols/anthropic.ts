@@ -1,27 +1,14 @@
 /** The Anthropic Messages protocol (SkillBoss, ByteSpike, Anthropic), as the contract suite reads it. */
-import type { OperationRuntime } from '../../core/types.js';
 import { checkAnthropicStream } from '../anthropic-stream.js';
 import { compact, fail, pass, show, type PlanContext } from '../checks.js';
 import { plainProbe } from '../plan.js';
-import { citeWith, operationPointer } from '../doc-source.js';
 import type { ParsedEvent } from '../parse-sse.js';
 import type { Answer, GenerationRequest, PlanHelpers, Protocol, StreamReading } from '../protocol.js';
-import { describeProperty, maximumOf } from '../schema-facts.js';
-import type { CheckSpec, DocSource, Probe } from '../types.js';
+import type { CheckSpec, Probe } from '../types.js';
+import { propertySource } from './property-source.js';
+import { errorEnvelopeType, maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
 type Obj = Record<string, any>;
-
-const requestSchema = (op: OperationRuntime) => `${operationPointer(op)}/requestBody/content/application~1json/schema`;
-const responseSchema = (op: OperationRuntime) => `${operationPointer(op)}/responses/200/content/application~1json/schema`;
-
-function propertySource(ctx: PlanContext, op: OperationRuntime, request: string[], response: string[]): DocSource {
-  const doc = ctx.provider.document;
-  const statement = [
-    ...request.map((p) => describeProperty(doc, requestSchema(op), p.split('.'))),
-    ...response.map((p) => describeProperty(doc, responseSchema(op), p.split('.'))),
-  ].join(' / ');
-  return citeWith(ctx.provider, requestSchema(op), statement);
-}
 
 export const anthropicProtocol: Protocol = {
   profile: 'anthropic-messages',
@@ -103,21 +90,9 @@ export const anthropicProtocol: Protocol = {
     },
   },
 
-  errorTypeOf: (body) => {
-    const type = (body as Obj | undefined)?.error?.type;
-    return typeof type === 'string' ? type : undefined;
-  },
-
-  missingField(body) {
-    const { max_tokens: _drop, ...rest } = body as Obj;
-    return { body: rest, field: 'max_tokens' };
-  },
-
-  outOfRange(body, ctx, op) {
-    const max = maximumOf(ctx.provider.document, requestSchema(op), ['max_tokens']);
-    if (max === undefined) return undefined;
-    return { body: { ...(body as Obj), max_tokens: max + 1 }, field: 'max_tokens', value: max + 1 };
-  },
+  errorTypeOf: errorEnvelopeType,
+  missingField: (body) => withoutField(body, 'max_tokens'),
+  outOfRange: maxTokensPastMaximum,
 
   unknownModel: (body) => ({ ...(body as Obj), model: 'standin-contract-no-such-model' }),
 

@@ -1,27 +1,14 @@
 /** The OpenAI chat completions protocol (AIgateway), as the contract suite reads it. */
-import type { OperationRuntime } from '../../core/types.js';
 import { checkOpenAIStream } from '../openai-stream.js';
-import { fail, pass, show, type PlanContext } from '../checks.js';
-import { citeWith, operationPointer } from '../doc-source.js';
+import { fail, pass, show } from '../checks.js';
 import type { ParsedEvent } from '../parse-sse.js';
 import { plainProbe } from '../plan.js';
 import type { Answer, GenerationRequest, Protocol, StreamReading } from '../protocol.js';
-import { describeProperty, maximumOf } from '../schema-facts.js';
-import type { CheckSpec, DocSource } from '../types.js';
+import type { CheckSpec } from '../types.js';
+import { propertySource } from './property-source.js';
+import { errorEnvelopeType, maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
 type Obj = Record<string, any>;
-
-const requestSchema = (op: OperationRuntime) => `${operationPointer(op)}/requestBody/content/application~1json/schema`;
-const responseSchema = (op: OperationRuntime) => `${operationPointer(op)}/responses/200/content/application~1json/schema`;
-
-function propertySource(ctx: PlanContext, op: OperationRuntime, request: string[], response: string[]): DocSource {
-  const doc = ctx.provider.document;
-  const statement = [
-    ...request.map((p) => describeProperty(doc, requestSchema(op), p.split('.'))),
-    ...response.map((p) => describeProperty(doc, responseSchema(op), p.split('.'))),
-  ].join(' / ');
-  return citeWith(ctx.provider, requestSchema(op), statement);
-}
 
 function usageProblem(usage: Obj | undefined, maxTokens: number | undefined): string | undefined {
   if (!usage) return 'no usage';
@@ -113,21 +100,9 @@ export const openaiProtocol: Protocol = {
     forcedTool: { stopReason: 'tool_calls', source: (ctx, op) => propertySource(ctx, op, ['tool_choice'], ['choices.[].message.tool_calls']) },
   },
 
-  errorTypeOf: (body) => {
-    const type = (body as Obj | undefined)?.error?.type;
-    return typeof type === 'string' ? type : undefined;
-  },
-
-  missingField(body) {
-    const { messages: _drop, ...rest } = body as Obj;
-    return { body: rest, field: 'messages' };
-  },
-
-  outOfRange(body, ctx, op) {
-    const max = maximumOf(ctx.provider.document, requestSchema(op), ['max_tokens']);
-    if (max === undefined) return undefined;
-    return { body: { ...(body as Obj), max_tokens: max + 1 }, field: 'max_tokens', value: max + 1 };
-  },
+  errorTypeOf: errorEnvelopeType,
+  missingField: (body) => withoutField(body, 'messages'),
+  outOfRange: maxTokensPastMaximum,
 
   unknownModel: (body) => ({ ...(body as Obj), model: 'standin-contract/no-such-model' }),
 

@@ -1,29 +1,20 @@
 /** Runware's task-array protocol (runTasks with textInference), as the contract suite reads it. */
 import { hashString } from '../../core/hash.js';
-import type { OperationRuntime } from '../../core/types.js';
-import { fail, pass, show, type PlanContext } from '../checks.js';
-import { cite, citeWith, operationPointer } from '../doc-source.js';
+import { fail, pass, show } from '../checks.js';
+import { cite, citeWith } from '../doc-source.js';
 import type { ParsedEvent } from '../parse-sse.js';
 import type { Answer, GenerationRequest, Protocol, StreamReading } from '../protocol.js';
 import { checkRunwareStream, type RunwareStreamResult } from '../runware-stream.js';
 import { describeProperty, maximumOf } from '../schema-facts.js';
-import type { CheckSpec, DocSource } from '../types.js';
+import type { CheckSpec } from '../types.js';
+import { propertySource, requestSchema, responseSchema } from './property-source.js';
 
 type Obj = Record<string, any>;
 
-const requestSchema = (op: OperationRuntime) => `${operationPointer(op)}/requestBody/content/application~1json/schema`;
-const responseSchema = (op: OperationRuntime) => `${operationPointer(op)}/responses/200/content/application~1json/schema`;
 const TASK = ['[]'];
 const RESULT = ['data', '[]'];
-
-function propertySource(ctx: PlanContext, op: OperationRuntime, request: string[], response: string[]): DocSource {
-  const doc = ctx.provider.document;
-  const statement = [
-    ...request.map((p) => describeProperty(doc, requestSchema(op), [...TASK, ...p.split('.')])),
-    ...response.map((p) => describeProperty(doc, responseSchema(op), [...RESULT, ...p.split('.')])),
-  ].join(' / ');
-  return citeWith(ctx.provider, requestSchema(op), statement);
-}
+/** Request properties sit inside a task, answer properties inside a result of `data`. */
+const IN_TASK = { request: TASK, response: RESULT };
 
 /** A version-4 UUID derived from a seed, so the same plan sends the same task ids. */
 export function uuidFrom(seed: string): string {
@@ -132,9 +123,9 @@ export const runwareProtocol: Protocol = {
   },
 
   behaviour: {
-    stopSequence: { stopReason: 'stop', source: (ctx, op) => propertySource(ctx, op, ['settings.stopSequences'], ['finishReason']) },
-    maxTokens: { stopReason: 'length', source: (ctx, op) => propertySource(ctx, op, ['settings.maxTokens'], ['finishReason']) },
-    forcedTool: { stopReason: 'tool_calls', source: (ctx, op) => propertySource(ctx, op, ['toolChoice'], ['toolCalls']) },
+    stopSequence: { stopReason: 'stop', source: (ctx, op) => propertySource(ctx, op, ['settings.stopSequences'], ['finishReason'], IN_TASK) },
+    maxTokens: { stopReason: 'length', source: (ctx, op) => propertySource(ctx, op, ['settings.maxTokens'], ['finishReason'], IN_TASK) },
+    forcedTool: { stopReason: 'tool_calls', source: (ctx, op) => propertySource(ctx, op, ['toolChoice'], ['toolCalls'], IN_TASK) },
   },
 
   errorTypeOf: (body) => {
@@ -190,7 +181,7 @@ export const runwareProtocol: Protocol = {
       {
         id: 'usage.consistent',
         title: 'usage (asked for with includeUsage) adds up and stays within settings.maxTokens',
-        source: propertySource(ctx, op, ['includeUsage'], ['usage']),
+        source: propertySource(ctx, op, ['includeUsage'], ['usage'], IN_TASK),
         needsExpectedStatus: true,
         run: (ex) => {
           const task = textTask(ex.requestBody ?? body);
