@@ -25,7 +25,9 @@ const server = createServer((req, res) => {
   req.on('data', (c) => (body += c));
   req.on('end', () => {
     JSON.parse(body);
-    res.writeHead(200, headers);
+    // Framed as a JSON API answers (Content-Length, one write), as standin is: equal bytes on the wire.
+    res.statusCode = 200;
+    for (const name in headers) res.setHeader(name, headers[name]);
     res.end(fixed);
   });
 });

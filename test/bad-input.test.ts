@@ -111,10 +111,10 @@ describe('limits and disconnects', () => {
     let cancelled!: () => void;
     const wasCancelled = new Promise<void>((resolve) => (cancelled = resolve));
     const watched = {
-      ...engine,
-      fetch: async (req: Request) => {
-        const res = await engine.fetch(req);
-        const reader = res.body!.getReader();
+      handle: async (req: Parameters<typeof engine.handle>[0]) => {
+        const reply = await engine.handle(req);
+        if (!(reply.body instanceof ReadableStream)) return reply;
+        const reader = reply.body.getReader();
         const body = new ReadableStream<Uint8Array>({
           async pull(controller) {
             const { done, value } = await reader.read();
@@ -126,7 +126,7 @@ describe('limits and disconnects', () => {
             return reader.cancel(reason);
           },
         });
-        return new Response(body, { status: res.status, headers: res.headers });
+        return { ...reply, body };
       },
     };
     const own = await startServer(watched, { port: 0 });

@@ -3,7 +3,7 @@ import type { EngineOptions, OperationRuntime, Trigger } from './types.js';
 
 export type AuthResult = { ok: true; key?: string } | { ok: false; trigger: Trigger; message: string };
 
-export function authenticate(op: OperationRuntime, headers: Headers, options: EngineOptions): AuthResult {
+export function authenticate(op: OperationRuntime, headers: { get(name: string): string | null }, options: EngineOptions): AuthResult {
   const alternatives = options.strictAuth && op.strictSecurity ? op.strictSecurity : op.security;
   if (alternatives.length === 0) return { ok: true };
   let offered: string | undefined;

@@ -13,9 +13,13 @@ import { createRouter, type RouteMatch } from './router.js';
 import type { EngineOptions, OperationContext, OperationResult, OperationRuntime, ProviderRuntime } from './types.js';
 import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
 import { createSseStream } from '../sse/stream.js';
+import { jsonReply, toResponse, type EngineRequest, type Reply } from './reply.js';
 
 export interface Engine {
+  /** The Fetch API entry: MSW handlers, the fetch drop-in, the in-process contract target. */
   fetch(request: Request): Promise<Response>;
+  /** The same pipeline, answering a plain Reply (for adapters that write to a socket themselves). */
+  handle(request: EngineRequest): Promise<Reply>;
   providers: ProviderRuntime[];
   options: EngineOptions;
   /** The validator holding every provider document, for checking what the engine (or anyone) answers. */
@@ -39,11 +43,11 @@ export function createEngine(config: EngineConfig): Engine {
   const byName = new Map(config.providers.map((p) => [p.name, p]));
   const attempts = new Map<string, number>();
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: EngineRequest): Promise<Reply> {
     const url = new URL(request.url);
     let path = url.pathname;
     if (path === '/health' || path === '/_standin/health') {
-      return Response.json({ status: 'ok', providers: config.providers.map((p) => p.name) });
+      return jsonReply(200, { status: 'ok', providers: config.providers.map((p) => p.name) });
     }
     let provider: ProviderRuntime | undefined;
     if (config.mount === 'root') {
@@ -59,7 +63,7 @@ export function createEngine(config: EngineConfig): Engine {
     return handleProvider(provider!, routers.get(provider!.name)!(request.method, path), request, url);
   }
 
-  async function handleProvider(provider: ProviderRuntime, match: RouteMatch, request: Request, url: URL): Promise<Response> {
+  async function handleProvider(provider: ProviderRuntime, match: RouteMatch, request: EngineRequest, url: URL): Promise<Reply> {
     const profile = provider.profile;
     const requestId = profile.requestId();
     if (match.kind !== 'found') {
@@ -69,7 +73,7 @@ export function createEngine(config: EngineConfig): Engine {
       return renderError(provider, undefined, statusForTrigger(provider, trigger), { requestId, message, trigger });
     }
     const op = match.op;
-    const fail = (trigger: Parameters<typeof statusForTrigger>[1], message: string, param?: string): Response =>
+    const fail = (trigger: Parameters<typeof statusForTrigger>[1], message: string, param?: string): Reply =>
       renderError(provider, op, statusForTrigger(provider, trigger), { requestId, message, param, trigger });
 
     let auth = authenticate(op, request.headers, options);
@@ -169,10 +173,10 @@ export function createEngine(config: EngineConfig): Engine {
     provider: ProviderRuntime,
     op: OperationRuntime,
     prefer: Prefer,
-    request: Request,
+    request: EngineRequest,
     bodyText: string,
     requestId: string,
-  ): Response | undefined {
+  ): Reply | undefined {
     const code = prefer.code!;
     if (code >= 200 && code < 300) return undefined;
     if (!catalogueEntry(provider, op, code)) {
@@ -188,7 +192,7 @@ export function createEngine(config: EngineConfig): Engine {
   }
 
   /** Which attempt of "the same request" this is: the SDKs' retry counter, else a count kept here. */
-  function attemptNumber(provider: ProviderRuntime, request: Request, bodyText: string): number {
+  function attemptNumber(provider: ProviderRuntime, request: EngineRequest, bodyText: string): number {
     const sdkCount = request.headers.get('x-stainless-retry-count');
     if (sdkCount !== null && /^\d+$/.test(sdkCount)) return Number(sdkCount);
     const key = `${provider.name} ${request.method} ${request.url} ${request.headers.get('prefer')} ${hashString(bodyText)}`;
@@ -198,11 +202,9 @@ export function createEngine(config: EngineConfig): Engine {
     return seen;
   }
 
-  function render(provider: ProviderRuntime, op: OperationRuntime, ctx: OperationContext, result: OperationResult): Response {
+  function render(provider: ProviderRuntime, op: OperationRuntime, ctx: OperationContext, result: OperationResult): Reply {
     const { requestId, prefer } = ctx;
     switch (result.kind) {
-      case 'response':
-        return result.response;
       case 'error': {
         const status = result.status ?? statusForTrigger(provider, result.trigger ?? 'invalid-request');
         return renderError(provider, op, status, { requestId, message: result.message, param: result.param, trigger: result.trigger });
@@ -211,7 +213,7 @@ export function createEngine(config: EngineConfig): Engine {
         const headers = renderHeaders(op.successHeaders, { requestId, ...result.headerValues }, { 'content-type': 'application/json' });
         if (result.headers) Object.assign(headers, result.headers);
         diagnose(headers, prefer);
-        return new Response(JSON.stringify(result.body), { status: result.status ?? 200, headers });
+        return jsonReply(result.status ?? 200, result.body, headers);
       }
       case 'stream': {
         const sse = op.sse;
@@ -230,7 +232,7 @@ export function createEngine(config: EngineConfig): Engine {
           tokensPerSecond: prefer.tokensPerSecond ?? options.tokensPerSecond,
           failure,
         });
-        return new Response(stream, { status: 200, headers });
+        return { status: 200, headers, body: stream };
       }
     }
   }
@@ -243,23 +245,29 @@ export function createEngine(config: EngineConfig): Engine {
     return { after: prefer.streamErrorAfter ?? 3, event: provider.profile.streamErrorEvent(body) };
   }
 
+  async function safeHandle(request: EngineRequest): Promise<Reply> {
+    try {
+      return await handle(request);
+    } catch (error) {
+      // A bug in standin must not look like a provider error, nor leak a stack trace.
+      return problem(500, `standin internal error: ${(error as Error).message}`);
+    }
+  }
+
   return {
     providers: config.providers,
     options,
     ajv,
-    async fetch(request: Request): Promise<Response> {
-      try {
-        return await handle(request);
-      } catch (error) {
-        // A bug in standin must not look like a provider error, nor leak a stack trace.
-        return problem(500, `standin internal error: ${(error as Error).message}`);
-      }
-    },
+    handle: safeHandle,
+    fetch: async (request: Request) => toResponse(await safeHandle(request)),
   };
 }
 
 function diagnose(headers: Record<string, string>, prefer: Prefer): void {
-  if (prefer.unknown.length) headers['x-standin-diagnostic'] = `unknown Prefer directives: ${prefer.unknown.join(', ')}`;
+  if (prefer.unknown.length) {
+    // Header values must be ByteStrings; the directives are whatever the client sent.
+    headers['x-standin-diagnostic'] = `unknown Prefer directives: ${prefer.unknown.join(', ')}`.replace(/[^\x20-\x7e]/g, '?');
+  }
 }
 
 /** The stream flag must not change what is said, so it is left out of the seed. */

@@ -3,6 +3,7 @@
  * fills its template (message, request id), and the documented headers go with it.
  */
 import { renderHeaders } from './headers.js';
+import { jsonReply, type Reply } from './reply.js';
 import type { CatalogueEntry, OperationRuntime, ProviderRuntime, Trigger } from './types.js';
 
 export interface ErrorDetails {
@@ -29,7 +30,7 @@ export function renderError(
   status: number,
   details: ErrorDetails,
   extra: { defaults?: Record<string, string>; overrides?: Record<string, string> } = {},
-): Response {
+): Reply {
   const entry = catalogueEntry(provider, op, status);
   if (!entry) {
     return problem(500, `standin: status ${status} is not documented for provider ${provider.name}`);
@@ -37,13 +38,15 @@ export function renderError(
   const body = provider.profile.errorBody(entry.template, details);
   const headers = renderHeaders(entry.headers, details, { 'content-type': 'application/json', ...extra.defaults });
   Object.assign(headers, extra.overrides);
-  return new Response(JSON.stringify(body), { status, headers });
+  return jsonReply(status, body, headers);
 }
 
 /** standin's own complaints (misuse of standin, not a provider error), as RFC 9457 problem details. */
-export function problem(status: number, detail: string, extraHeaders?: Record<string, string>): Response {
-  return new Response(JSON.stringify({ type: 'about:blank', title: 'standin', status, detail }), {
+export function problem(status: number, detail: string): Reply {
+  return jsonReply(
     status,
-    headers: { 'content-type': 'application/problem+json', 'x-standin-diagnostic': detail, ...extraHeaders },
-  });
+    { type: 'about:blank', title: 'standin', status, detail },
+    // Header values must be ByteStrings; the detail may quote anything a client sent.
+    { 'content-type': 'application/problem+json', 'x-standin-diagnostic': detail.replace(/[^\x20-\x7e]/g, '?') },
+  );
 }

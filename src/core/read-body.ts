@@ -1,7 +1,9 @@
 /** Reads a request body as text, stopping once it passes the limit instead of buffering all of it. */
+import type { EngineRequest } from './reply.js';
+
 export type BodyRead = { ok: true; text: string } | { ok: false; tooLarge: true; bytes: number };
 
-export async function readBodyLimited(request: Request, limit: number): Promise<BodyRead> {
+export async function readBodyLimited(request: EngineRequest, limit: number): Promise<BodyRead> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await request.body?.cancel().catch(() => undefined);

@@ -1,6 +1,7 @@
 /** Types shared by the engine core, the profiles and the adapters. Web-standard only. */
 import type { Rng } from './hash.js';
 import type { Prefer } from './prefer.js';
+import type { EngineRequest } from './reply.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -27,8 +28,7 @@ export interface SseEvent {
 export type OperationResult =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; headerValues?: HeaderValues }
   | { kind: 'stream'; events: Iterable<SseEvent> | AsyncIterable<SseEvent>; headerValues?: HeaderValues }
-  | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string }
-  | { kind: 'response'; response: Response };
+  | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string };
 
 /** Values an `x-standin-value` header may take, computed per request. */
 export interface HeaderValues {
@@ -38,7 +38,7 @@ export interface HeaderValues {
 export interface OperationContext {
   provider: ProviderRuntime;
   operation: OperationRuntime;
-  request: Request;
+  request: EngineRequest;
   url: URL;
   body: unknown;
   pathParams: Record<string, string>;

@@ -37,14 +37,17 @@ const STOPWORDS = new Set(
   ),
 );
 
+// ASCII punctuation except '-'. (A Unicode-class regex here cost a tenth of the whole request.)
+const PUNCTUATION = /[!-,./:-@[-`{-~]+/g;
+
 /** A few meaningful words from the prompt, used as the answer's topic. */
 export function topicOf(prompt: string): string {
-  const words = prompt
-    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
-    .split(/\s+/)
-    .filter((w) => w.length > 2 && !STOPWORDS.has(w.toLowerCase()))
-    .slice(0, 4);
-  return words.length ? words.join(' ').toLowerCase() : 'your request';
+  const words: string[] = [];
+  for (const raw of prompt.slice(0, 400).replace(PUNCTUATION, ' ').split(/\s+/)) {
+    if (raw.length > 2 && !STOPWORDS.has(raw.toLowerCase())) words.push(raw.toLowerCase());
+    if (words.length === 4) break;
+  }
+  return words.length ? words.join(' ') : 'your request';
 }
 
 /** An answer of roughly `sentences` sentences about the prompt. */

@@ -1,0 +1,27 @@
+/**
+ * What the engine answers before it becomes a Fetch `Response`: a status, a plain header record and a
+ * string or byte-stream body. Adapters that own a socket write it directly (building a Response only to
+ * read it back costs more than the rest of the request); `toResponse` serves the Fetch-shaped adapters.
+ */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | ReadableStream<Uint8Array> | null;
+}
+
+/** The part of a Fetch `Request` the engine reads; a real `Request` is one. */
+export interface EngineRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Reply {
+  return { status, headers, body: JSON.stringify(body) };
+}
+
+export function toResponse(reply: Reply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
