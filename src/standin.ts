@@ -14,12 +14,20 @@ export interface StandinConfig {
   /** `prefix` (default): every provider under `/<name>`; `root`: one provider at `/`. */
   mount?: 'prefix' | 'root';
   options?: Partial<EngineOptions>;
+  /** Compile every request validator now (a server), instead of on first use (tests). */
+  precompile?: boolean;
 }
 
 export function createStandin(config: StandinConfig): Engine {
   const ajv = createAjv();
   const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
-  return createEngine({ providers, ajv, mount: config.mount ?? 'prefix', options: { ...defaultEngineOptions, ...config.options } });
+  return createEngine({
+    providers,
+    ajv,
+    mount: config.mount ?? 'prefix',
+    options: { ...defaultEngineOptions, ...config.options },
+    precompile: config.precompile,
+  });
 }
 
 export type { Engine } from './core/engine.js';

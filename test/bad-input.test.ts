@@ -156,6 +156,20 @@ describe('limits and disconnects', () => {
     }
   });
 
+  it('answers a malformed %-escape in a path with not-found, not a crash', async () => {
+    const r = await send('/anthropic/v1/models/%E0%A4%A', { method: 'GET' });
+    expect(r.status).toBe(404);
+    expect(r.body?.error?.type).toBe('not_found_error');
+  });
+
+  it('keeps digit-only query values as strings where the schema takes a string', async () => {
+    const r = await send('/anthropic/v1/models?after_id=123&limit=5', { method: 'GET' });
+    expect(r.status).toBe(200);
+    const bad = await send('/anthropic/v1/models?limit=abc', { method: 'GET' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^limit: /);
+  });
+
   it('answers an unknown provider prefix with a standin problem listing the providers', async () => {
     const r = await send('/nobody/v1/messages', { body: '{}' });
     expect(r.status).toBe(404);

@@ -55,6 +55,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const engine = createStandin({
     documents: await loadDocuments(names),
     mount: values.provider ? 'root' : 'prefix',
+    precompile: true,
     options: {
       strictAuth: values['strict-auth'],
       acceptKeys: values.keys ? values.keys.split(',').map((k) => k.trim()).filter(Boolean) : [],

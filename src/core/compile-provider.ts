@@ -90,7 +90,12 @@ function compileOperation(
     .map((p) => String(p.node.name).toLowerCase());
   const queryParams = params
     .filter((p) => p.node.in === 'query' && p.node.schema)
-    .map((p) => ({ name: String(p.node.name), schemaRef: `${p.pointer}/schema`, required: p.node.required === true }));
+    .map((p) => ({
+      name: String(p.node.name),
+      schemaRef: `${p.pointer}/schema`,
+      required: p.node.required === true,
+      numeric: ['integer', 'number'].includes(String((resolveNode(doc, p.node.schema, `${p.pointer}/schema`).node as JsonObject).type)),
+    }));
 
   let hasBody = false;
   if (op.requestBody) {
@@ -144,7 +149,6 @@ function compileOperation(
     hasBody,
     maxBodyBytes: Number(op['x-standin-max-body-bytes'] ?? doc['x-standin-max-body-bytes'] ?? DEFAULT_MAX_BODY),
     successHeaders,
-    streamHeaders: successHeaders,
     sse,
     catalogue,
     responsePointers,

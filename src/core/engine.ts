@@ -32,9 +32,13 @@ export interface EngineConfig {
   options: EngineOptions;
   /** `prefix`: each provider under `/<name>`; `root`: the single provider at `/`. */
   mount: 'prefix' | 'root';
+  /** Compile every request validator at creation (servers); tests creating many engines leave it off. */
+  precompile?: boolean;
 }
 
 const ATTEMPT_MEMORY = 10_000;
+/** Where an operation's JSON request-body schema sits, relative to the operation. */
+export const BODY_SCHEMA = '/requestBody/content/application~1json/schema';
 
 export function createEngine(config: EngineConfig): Engine {
   const { ajv, options } = config;
@@ -125,21 +129,23 @@ export function createEngine(config: EngineConfig): Engine {
         continue;
       }
       const validate = validatorAt(ajv, provider.ajvKey, q.schemaRef);
-      const value = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+      const value = q.numeric && /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
       if (!validate(value)) {
         const { message } = describeErrors(validate.errors, q.name);
         return fail('invalid-request', message.startsWith(':') ? `${q.name}${message}` : message.replace(/^body/, q.name), q.name);
       }
     }
     if (op.hasBody && !profile.validatesOwnBody?.includes(op.operationId)) {
-      const validate = validatorAt(ajv, provider.ajvKey, `${op.pointer}/requestBody/content/application~1json/schema`);
+      const early = profile.checkBeforeSchema?.(op.operationId, body);
+      if (early) return fail('invalid-request', early.message, early.param);
+      const validate = bodyValidator(provider, op);
       if (!validate(body)) {
         const { message, param } = describeErrors(validate.errors);
         return fail('invalid-request', message, param);
       }
       const model = profile.modelOf?.(body);
       if (model !== undefined && provider.models.length > 0 && !provider.models.includes(model)) {
-        return fail('unknown-model', `model: ${model}`, 'model');
+        return fail('unknown-model', profile.unknownModelMessage?.(model) ?? `model: ${model}`, 'model');
       }
     }
 
@@ -219,7 +225,7 @@ export function createEngine(config: EngineConfig): Engine {
         const sse = op.sse;
         if (!sse) return problem(500, `standin: ${op.operationId} documents no text/event-stream response`);
         const headers = renderHeaders(
-          op.streamHeaders,
+          op.successHeaders,
           { requestId, ...result.headerValues },
           { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
         );
@@ -238,11 +244,31 @@ export function createEngine(config: EngineConfig): Engine {
   }
 
   function streamFailure(provider: ProviderRuntime, op: OperationRuntime, prefer: Prefer, requestId: string) {
-    const type = prefer.streamError!;
+    const type = prefer.streamError || undefined;
     const entries = [...op.catalogue.values(), ...provider.catalogue.values()];
-    const entry = entries.find((e) => e.errorType === type) ?? entries.find((e) => e.status >= 500) ?? entries[0]!;
+    // A named type uses its own entry; otherwise the provider's first server-side error, as documented.
+    const entry = entries.find((e) => type !== undefined && e.errorType === type) ?? entries.find((e) => e.status >= 500) ?? entries[0]!;
     const body = provider.profile.errorBody(entry.template, { requestId, type });
     return { after: prefer.streamErrorAfter ?? 3, event: provider.profile.streamErrorEvent(body) };
+  }
+
+  const bodyValidators = new Map<OperationRuntime, ReturnType<typeof validatorAt>>();
+  /** The request-body validator of an operation, looked up once (Ajv caches the compiled function). */
+  function bodyValidator(provider: ProviderRuntime, op: OperationRuntime): ReturnType<typeof validatorAt> {
+    let validate = bodyValidators.get(op);
+    if (!validate) {
+      validate = validatorAt(ajv, provider.ajvKey, `${op.pointer}${BODY_SCHEMA}`);
+      bodyValidators.set(op, validate);
+    }
+    return validate;
+  }
+
+  // Compiling every request-body validator now turns a broken document into a start-up error, and
+  // spares the first request the compile.
+  if (config.precompile) {
+    for (const provider of config.providers) {
+      for (const op of provider.operations) if (op.hasBody) bodyValidator(provider, op);
+    }
   }
 
   async function safeHandle(request: EngineRequest): Promise<Reply> {

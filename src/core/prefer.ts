@@ -10,7 +10,7 @@ export interface Prefer {
   failFirst?: number;
   /** Seconds for `retry-after` on the forced error. */
   retryAfter?: number;
-  /** Send a mid-stream error event of this type (e.g. `overloaded_error`) ... */
+  /** Send a mid-stream error event of this type (e.g. `overloaded_error`; empty: the provider's first 5xx) ... */
   streamError?: string;
   /** ... after this many events (default 3). */
   streamErrorAfter?: number;
@@ -52,7 +52,7 @@ export function parsePrefer(header: string | null, query: URLSearchParams): Pref
     } else if (key === 'should-retry' && (value === 'true' || value === 'false')) {
       prefer.shouldRetry = value === 'true';
     } else if (key === 'stream-error') {
-      prefer.streamError = value || 'overloaded_error';
+      prefer.streamError = value;
     } else if (key === 'dynamic' || key === 'example') {
       // Prism directives that have no meaning here: responses are always synthesised.
     } else {

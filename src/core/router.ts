@@ -36,7 +36,11 @@ export function createRouter(operations: OperationRuntime[]): (method: string, p
         const m = route.pattern.exec(path);
         if (!m) continue;
         const params: Record<string, string> = {};
-        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+        try {
+          route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+        } catch {
+          continue; // a malformed %-escape names no resource
+        }
         candidates.push({ op: route.op, params });
       }
     }

@@ -79,6 +79,13 @@ export interface Profile {
   validatesOwnBody?: string[];
   /** A key carried in the body instead of a header (Runware's leading authentication task). */
   credentialFromBody?(body: unknown): string | undefined;
+  /**
+   * Rules to apply before schema validation, where a cross-field rule explains a failure better than
+   * the schema's message would (e.g. `stream_options` without `stream`).
+   */
+  checkBeforeSchema?(operationId: string, body: unknown): { message: string; param: string } | undefined;
+  /** The provider's wording for an unknown model (default `model: <id>`). */
+  unknownModelMessage?(model: string): string;
 }
 
 export interface HeaderSpec {
@@ -110,11 +117,11 @@ export interface OperationRuntime {
   security: SecurityAlternative[];
   strictSecurity?: SecurityAlternative[];
   requiredHeaders: string[];
-  queryParams: { name: string; schemaRef: string; required: boolean }[];
+  /** `numeric`: the schema takes a number, so a digit string in the query is read as one. */
+  queryParams: { name: string; schemaRef: string; required: boolean; numeric: boolean }[];
   hasBody: boolean;
   maxBodyBytes: number;
   successHeaders: HeaderSpec[];
-  streamHeaders: HeaderSpec[];
   sse?: SseSpec;
   catalogue: Map<number, CatalogueEntry>;
   /** Where each documented status's response object lives in the bundled document. */
@@ -153,8 +160,6 @@ export interface EngineOptions {
   acceptKeys: string[];
   /** Keys starting with this prefix are treated as revoked (the `invalid-key` trigger). */
   rejectKeyPrefix: string;
-  /** Validate every response against the document and report violations in a header. */
-  selfCheck: boolean;
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -163,5 +168,4 @@ export const defaultEngineOptions: EngineOptions = {
   strictAuth: false,
   acceptKeys: [],
   rejectKeyPrefix: 'invalid',
-  selfCheck: false,
 };

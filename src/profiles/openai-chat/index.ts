@@ -12,25 +12,10 @@ import { requestId } from './request-id.js';
 
 type Obj = Record<string, unknown>;
 
-const BODY_SCHEMA = '/requestBody/content/application~1json/schema';
-
-/** What the engine does for other operations (schema, then model), with the cross-field rules first. */
-function rejectBody(ctx: OperationContext): OperationResult | undefined {
-  const early = checkBeforeSchema(ctx.body);
-  if (early) return { kind: 'error', trigger: 'invalid-request', ...early };
-  const invalid = ctx.validate(`${ctx.operation.pointer}${BODY_SCHEMA}`, ctx.body);
-  if (invalid) return { kind: 'error', trigger: 'invalid-request', ...invalid };
-  const model = String((ctx.body as Obj).model);
-  if (ctx.provider.models.length > 0 && !ctx.provider.models.includes(model)) {
-    return { kind: 'error', trigger: 'unknown-model', message: `model: The model '${model}' does not exist`, param: 'model' };
-  }
-  const problem = checkRequest(ctx.body as Obj);
-  return problem ? { kind: 'error', trigger: 'invalid-request', ...problem } : undefined;
-}
-
 function createChatCompletion(ctx: OperationContext): OperationResult {
-  const rejected = rejectBody(ctx);
-  if (rejected) return rejected;
+  // The engine has checked the cross-field rules, the schema and the model; these rules need both.
+  const problem = checkRequest(ctx.body as Obj);
+  if (problem) return { kind: 'error', trigger: 'invalid-request', ...problem };
   const body = ctx.body as Obj;
   const plan = planCompletion(body, ctx.rng, outputCap(ctx.provider, ctx.operation));
   const created = Math.floor(Date.now() / 1000);
@@ -62,7 +47,8 @@ export const openaiChat: Profile = {
   errorTypeOf: (template) => ((template as Obj | undefined)?.error as Obj | undefined)?.type as string | undefined,
   // OpenAI streams have no event names: an error is a data line holding the error envelope.
   streamErrorEvent: (body) => ({ data: { error: (body as Obj).error } }),
-  // Validated in rejectBody, so the rules whose schema message names the wrong field can go first.
-  validatesOwnBody: ['createChatCompletion'],
+  // Rules whose schema message would name the wrong field go first.
+  checkBeforeSchema: (operationId, body) => (operationId === 'createChatCompletion' ? checkBeforeSchema(body) : undefined),
+  unknownModelMessage: (model) => `model: The model '${model}' does not exist`,
   modelOf: (body) => (typeof (body as Obj | undefined)?.model === 'string' ? ((body as Obj).model as string) : undefined),
 };
