@@ -4,7 +4,9 @@ import { redactKey } from '../src/contract/target.js';
 import { parseRecordingJson, RECORD_FORMAT } from '../src/contract/recordings.js';
 import { statementAt } from '../src/contract/doc-source.js';
 import { maximumOf } from '../src/contract/schema-facts.js';
-import { documentOf } from './support/contract.js';
+import { protocols } from '../src/contract/protocols/index.js';
+import { STOP_SEQUENCE, TOOL } from '../src/contract/inputs.js';
+import { documentOf, setupFor } from './support/contract.js';
 
 describe('redactKey', () => {
   const key = ['sk', 'ant', 'api03', 'abcdefghijklmnop', 'XYZ'].join('-'); // assembled: no key-shaped string committed
@@ -46,5 +48,19 @@ describe('facts read from the documents', () => {
     expect(maximumOf(doc, '/paths/~1v1~1messages/post/requestBody/content/application~1json/schema', ['max_tokens'])).toBe(8192);
     const runware = await documentOf('runware');
     expect(maximumOf(runware, '/paths/~1v1/post/requestBody/content/application~1json/schema', ['[]', 'settings', 'maxTokens'])).toBe(64000);
+  });
+});
+
+describe('Protocol.readRequest', () => {
+  it.each(Object.keys(protocols))('reads back what %s body() wrote', async (profile) => {
+    const protocol = protocols[profile]!;
+    const { ctx } = await setupFor(profile === 'runware-tasks' ? 'runware' : profile === 'openai-chat' ? 'aigateway' : 'anthropic', false);
+    for (const request of [
+      { model: 'm', maxTokens: 7, prompt: 'Hi', stream: true, stop: [STOP_SEQUENCE] },
+      { model: 'm', maxTokens: 9, prompt: 'Call it', stream: true, tool: TOOL },
+    ]) {
+      expect(protocol.readRequest(protocol.body(request, ctx))).toMatchObject(request);
+    }
+    expect(protocol.readRequest(undefined)).toMatchObject({ maxTokens: undefined, stop: undefined, tool: undefined });
   });
 });

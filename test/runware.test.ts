@@ -303,6 +303,48 @@ describe('webhooks', () => {
     }
   });
 
+  it("POSTs a failed task's error once to its webhook, as the API answer reports it", async () => {
+    const hook = await receiver();
+    try {
+      const good = textTask();
+      const bad = textTask({ webhookURL: hook.url, settings: { maxTokens: 0 } });
+      const r = await send([good, bad]);
+      expect(r.status, r.text).toBe(200);
+      expect(r.body.data.map((d: Obj) => d.taskUUID)).toEqual([good.taskUUID]);
+      expect(r.body.errors).toEqual([expect.objectContaining({ code: 'invalidParameter', parameter: 'settings.maxTokens', taskUUID: bad.taskUUID })]);
+      await vi.waitFor(() => expect(hook.calls).toHaveLength(1), { timeout: 5000 });
+      await sleep(300); // no late duplicates
+      expect(hook.calls).toHaveLength(1);
+      expect(hook.calls[0]).toMatchObject({ method: 'POST', contentType: expect.stringMatching(/^application\/json/) });
+      expect(hook.calls[0]!.body).toEqual({ errors: r.body.errors, data: [] });
+
+      // A request in which every task fails does the same, beside its error status.
+      const unknown = textTask({ webhookURL: hook.url, model: 'anthropic:claude@haiku-9' });
+      const failed = await send([unknown]);
+      expect(failed.status).toBe(400);
+      await vi.waitFor(() => expect(hook.calls).toHaveLength(2), { timeout: 5000 });
+      expect(hook.calls[1]!.body).toEqual({ errors: [expect.objectContaining({ code: 'unknownModel', taskUUID: unknown.taskUUID })], data: [] });
+      expect(hook.calls[1]!.body.errors).toEqual(failed.body.errors);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('calls no webhook when the webhookURL is itself at fault, or the whole request is refused', async () => {
+    const hook = await receiver();
+    try {
+      const streamed = await send([textTask({ deliveryMethod: 'stream', webhookURL: hook.url })]);
+      expect(streamed.body.errors[0]).toMatchObject({ parameter: 'webhookURL' });
+      const task = textTask({ webhookURL: hook.url });
+      const repeated = await send([task, { ...task }]);
+      expect(repeated.status).toBe(400);
+      await sleep(300);
+      expect(hook.calls).toEqual([]);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it('records a refused webhook as failed after the retries, without crashing the server', async () => {
     const engine = createStandin({ documents: await loadDocuments(['runware']) });
     const local = await startServer(engine, { port: 0 });
@@ -634,6 +676,20 @@ describe('conformance (in process)', () => {
       const res = await post(body);
       expect(res.status).toBe(400);
       expect(validate400(await res.json()), describeErrors(validate400.errors).message).toBe(true);
+    }
+  });
+
+  it("sends a failed task's webhook body valid against the documented webhook payload", async () => {
+    const hook = await receiver();
+    try {
+      const provider = engine.providers[0]!;
+      const validate = validatorAt(engine.ajv, provider.ajvKey, '/webhooks/textInferenceResult/post/requestBody/content/application~1json/schema');
+      await post([textTask(), textTask({ webhookURL: hook.url, numberResults: 9 })]);
+      await vi.waitFor(() => expect(hook.calls).toHaveLength(1), { timeout: 5000 });
+      expect(hook.calls[0]!.body.errors[0]).toMatchObject({ parameter: 'numberResults' });
+      expect(validate(hook.calls[0]!.body), describeErrors(validate.errors).message).toBe(true);
+    } finally {
+      await hook.close();
     }
   });
 

@@ -6,8 +6,8 @@
 import type { JsonObject, OperationRuntime } from '../core/types.js';
 import { describeErrors } from '../core/validator.js';
 import { fail, pass, show, skip, type PlanContext } from './checks.js';
-import type { Protocol, ToolSpec } from './protocol.js';
-import { maxTokensOf, readingOf } from './stream-checks.js';
+import type { Protocol } from './protocol.js';
+import { readingOf } from './stream-checks.js';
 import { STOP_SEQUENCE, TOOL } from './inputs.js';
 import type { CheckSpec, Exchange } from './types.js';
 
@@ -29,19 +29,13 @@ export function stopSequenceCheck(ctx: PlanContext, protocol: Protocol, op: Oper
     run: (ex) => {
       const answer = protocol.answer(ex.json);
       if (!answer) return fail('an answer', show(ex.text, 160));
-      const sequence = stopSequenceOf(ex.requestBody) ?? STOP_SEQUENCE;
+      const sequence = protocol.readRequest(ex.requestBody).stop?.[0] ?? STOP_SEQUENCE;
       if (answer.stopReason !== want) return fail(`stop reason ${want}`, `${String(answer.stopReason)} (text: ${show(answer.text, 80)})`);
       if (answer.stopSequence !== undefined && answer.stopSequence !== sequence) return fail(`stop_sequence ${JSON.stringify(sequence)}`, String(answer.stopSequence));
       if (answer.text.includes(sequence)) return fail(`text without the stop sequence ${JSON.stringify(sequence)}`, show(answer.text, 120));
       return pass;
     },
   };
-}
-
-function stopSequenceOf(body: unknown): string | undefined {
-  const b = (Array.isArray(body) ? body.find((t) => t?.taskType === 'textInference') : body) as Record<string, any> | undefined;
-  const list = b?.stop_sequences ?? b?.stop ?? b?.settings?.stopSequences;
-  return Array.isArray(list) ? list[0] : typeof list === 'string' ? list : undefined;
 }
 
 export function maxTokensCheck(ctx: PlanContext, protocol: Protocol, op: OperationRuntime, limit: number): CheckSpec {
@@ -54,7 +48,7 @@ export function maxTokensCheck(ctx: PlanContext, protocol: Protocol, op: Operati
     run: (ex) => {
       const answer = protocol.answer(ex.json);
       if (!answer) return fail('an answer', show(ex.text, 160));
-      const max = maxTokensOf(ex.requestBody) ?? limit;
+      const max = protocol.readRequest(ex.requestBody).maxTokens ?? limit;
       if (answer.stopReason !== want) return fail(`stop reason ${want}`, String(answer.stopReason));
       if (answer.outputTokens !== undefined && answer.outputTokens > max) return fail(`at most ${max} output tokens`, `${answer.outputTokens}`);
       return pass;
@@ -74,7 +68,7 @@ export function forcedToolCheck(ctx: PlanContext, protocol: Protocol, op: Operat
     run: (ex) => {
       const answer = answerOf(ctx, protocol, op, ex, streamed);
       if (!answer) return streamed ? skip('the stream ended with an error event') : fail('an answer', show(ex.text, 160));
-      const tool = toolOf(ex.requestBody) ?? TOOL;
+      const tool = protocol.readRequest(ex.requestBody).tool ?? TOOL;
       const call = answer.toolCalls.find((c) => c.name === tool.name);
       if (!call) return fail(`a call to ${tool.name}`, answer.toolCalls.length ? answer.toolCalls.map((c) => c.name).join(', ') : `no tool call (stop reason ${String(answer.stopReason)})`);
       if (call.inputError) return fail('tool input that parses as JSON', call.inputError);
@@ -98,15 +92,4 @@ function compileToolSchema(ctx: PlanContext, schema: JsonObject): (x: unknown) =
     cache.set(key, fn);
   }
   return fn;
-}
-
-/** The tool a request forces, as a ToolSpec (from any of the three protocols' shapes). */
-function toolOf(body: unknown): ToolSpec | undefined {
-  const b = (Array.isArray(body) ? body.find((t) => t?.taskType === 'textInference') : body) as Record<string, any> | undefined;
-  const tools = b?.tools as any[] | undefined;
-  if (!Array.isArray(tools) || !tools.length) return undefined;
-  const forced = b?.tool_choice?.name ?? b?.tool_choice?.function?.name ?? b?.toolChoice?.name;
-  const t = tools.find((x) => (x.name ?? x.function?.name) === forced) ?? tools[0];
-  const schema = t.input_schema ?? t.function?.parameters ?? t.schema;
-  return schema ? { name: t.name ?? t.function?.name, description: '', schema } : undefined;
 }

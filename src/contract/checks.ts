@@ -8,6 +8,7 @@ import { responseValidator } from '../core/schema-pointers.js';
 import type { OperationRuntime, ProviderRuntime } from '../core/types.js';
 import { describeErrors, validatorAt, type Ajv2020Instance } from '../core/validator.js';
 import { cite, citeResponse, documentName, operationPointer } from './doc-source.js';
+import { isJsonMediaType } from './media-type.js';
 import { documentedHeaders, type DocumentedHeader } from './schema-facts.js';
 import type { CheckSpec, DocSource, Exchange, Verdict } from './types.js';
 
@@ -57,7 +58,7 @@ export function contentTypeCheck(ctx: PlanContext, op: OperationRuntime, status:
     run: (ex) => {
       if (ex.headersUnknown) return skip('the recording kept no headers');
       const got = ex.headers.get('content-type') ?? '';
-      const ok = media === 'application/json' ? /^application\/([\w.+-]*\+)?json\b/i.test(got) : got.toLowerCase().startsWith(media);
+      const ok = media === 'application/json' ? isJsonMediaType(got) : got.toLowerCase().startsWith(media);
       return ok ? pass : fail(media, got ? `${got}: ${show(ex.text, 120)}` : '(no content-type)');
     },
   };
@@ -151,12 +152,6 @@ export function bodySchemaCheck(ctx: PlanContext, op: OperationRuntime, status: 
       return fail('a body valid against the schema', `${describeErrors(validate.errors).message} in ${show(ex.json, 200)}`);
     },
   };
-}
-
-/** Validates any value against the schema at a pointer into the bundled document. */
-export function schemaProblem(ctx: PlanContext, pointer: string, value: unknown): string | undefined {
-  const validate = validatorAt(ctx.ajv, ctx.provider.ajvKey, pointer);
-  return validate(value) ? undefined : describeErrors(validate.errors).message;
 }
 
 /** The checks a plain successful JSON call gets. */

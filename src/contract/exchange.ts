@@ -3,6 +3,7 @@
  * body, so a target that stalls before answering or in the middle of a stream costs at most the
  * timeout. What came back is kept as far as it got (a stream cut short keeps its complete events).
  */
+import { isEventStream } from './media-type.js';
 import { parseSseText } from './parse-sse.js';
 import type { RunOptions } from './run.js';
 import type { Target } from './target.js';
@@ -68,7 +69,7 @@ export async function perform(target: Target, probe: Probe, options: RunOptions)
       headers,
       text,
       bodyError,
-      stream: /^text\/event-stream/i.test(contentType),
+      stream: isEventStream(contentType),
       requestBody: probe.request.body,
       durationMs: performance.now() - started,
     });

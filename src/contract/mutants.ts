@@ -4,7 +4,10 @@
  * applied through a wrapper target; the suite runs against the mutated target and must fail at least one
  * check (mutation-harness.ts). The unmutated target must pass everything, or the kills mean nothing.
  */
-import { parseSseText, type ParsedEvent } from './parse-sse.js';
+import { frameEvent } from '../sse/frame.js';
+import { parseData } from './data-only-stream.js';
+import { parseSseText } from './parse-sse.js';
+import { textTask } from './protocols/runware.js';
 
 type Obj = Record<string, any>;
 
@@ -80,13 +83,13 @@ function editHeaders(edit: (headers: Headers, status: number) => void) {
   };
 }
 
-/** Rewrites a stream's events; `data` is parsed JSON except for a `[DONE]` terminator. */
+/** Rewrites a stream's events; `data` is parsed JSON, or the line itself where it is none (a `[DONE]` terminator). */
 function editStream(edit: (events: { event?: string; data: any }[]) => { event?: string; data: any }[]) {
   return async (response: Response): Promise<Response> => {
     const parts = await partsOf(response);
-    const events = parseSseText(parts.text).map((e: ParsedEvent) => ({ event: e.event, data: e.data === '[DONE]' ? e.data : JSON.parse(e.data) }));
+    const events = parseSseText(parts.text).map((e) => ({ event: e.event, data: parseData(e.data) ?? e.data }));
     const text = edit(events)
-      .map((e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`)
+      .map((e) => frameEvent(e, e.event ? 'named' : 'data'))
       .join('');
     return rebuild({ ...parts, text });
   };
@@ -104,9 +107,7 @@ const tasks = generate('/v1');
 
 const authMissing = (r: RequestInfo) => !r.headers.has('x-api-key') && !r.headers.has('authorization');
 
-const runwareTask = (r: RequestInfo): Obj | undefined => (Array.isArray(r.body) ? r.body.find((t: Obj) => t?.taskType === 'textInference') : undefined);
-
-const runwareStream = (r: RequestInfo) => runwareTask(r)?.deliveryMethod === 'stream';
+const runwareStream = (r: RequestInfo) => textTask(r.body)?.deliveryMethod === 'stream';
 
 const anthropicNative: Mutant[] = [
   {
@@ -493,7 +494,7 @@ const runware: Mutant[] = [
     id: 'runware.tool.arguments-not-matching-schema',
     provider: 'runware',
     description: "a forced tool call's arguments do not match the tool's schema",
-    applies: (r) => tasks(r) && !runwareStream(r) && Array.isArray(runwareTask(r)?.tools),
+    applies: (r) => tasks(r) && !runwareStream(r) && Array.isArray(textTask(r.body)?.tools),
     mutate: editJson((body) => {
       for (const item of body.data ?? []) for (const call of item.toolCalls ?? []) call.arguments = { city: ['Paris'] };
     }),
@@ -511,7 +512,7 @@ const runware: Mutant[] = [
     id: 'runware.behaviour.stop-sequence-ignored',
     provider: 'runware',
     description: 'a stop sequence is reported as finishReason length',
-    applies: (r) => tasks(r) && Array.isArray(runwareTask(r)?.settings?.stopSequences),
+    applies: (r) => tasks(r) && Array.isArray(textTask(r.body)?.settings?.stopSequences),
     mutate: editJson((body) => {
       for (const item of body.data ?? []) item.finishReason = 'length';
     }),

@@ -91,3 +91,11 @@ describe('checkOpenAIStream', () => {
     expect(violations.join('\n')).toMatch(pattern);
   });
 });
+
+describe('checkOpenAIStream for the contract suite (standalone: false)', () => {
+  it('leaves a missing terminator to the done flag', () => {
+    const report = checkOpenAIStream([delta({ role: 'assistant' }), delta({}, 'stop')], { standalone: false });
+    expect(report.violations).toEqual([]);
+    expect(report.done).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@
  * with exactly one `finish_reason`; an optional usage chunk with empty `choices` comes last; `[DONE]`
  * ends the stream. A `{"error": ...}` line ends it instead, with nothing after it (no `[DONE]`).
  */
-import { parseData, readDataOnlyStream } from './data-only-stream.js';
+import { parseData, readDataOnlyStream, type StreamCheckOptions } from './data-only-stream.js';
 
 type Obj = Record<string, any>;
 
@@ -21,7 +21,7 @@ export interface OpenAIStreamReport {
   completion?: Obj;
   /** The `error` object of an error line, when the stream ended with one. */
   error?: Obj;
-  /** Whether the `[DONE]` line arrived. */
+  /** Whether the terminator line (`[DONE]` unless told otherwise) arrived. */
   done: boolean;
 }
 
@@ -35,9 +35,10 @@ interface ChoiceState {
 
 /**
  * Checks a stream given as its `data:` payloads in order, either raw (`parseSseText` output, `[DONE]`
- * included) or already parsed as JSON (with `[DONE]` as the string).
+ * included) or already parsed as JSON (with `[DONE]` as the string). On its own (the default) a missing
+ * terminator is a violation; see `StreamCheckOptions` for the contract suite's use.
  */
-export function checkOpenAIStream(events: readonly { event?: string; data: unknown }[]): OpenAIStreamReport {
+export function checkOpenAIStream(events: readonly { event?: string; data: unknown }[], options: StreamCheckOptions = {}): OpenAIStreamReport {
   const violations: string[] = [];
   const choices = new Map<number, ChoiceState>();
   let head: Obj | undefined;
@@ -70,7 +71,7 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
       violations.push(`${where}: a chunk with no choices and no usage`);
     }
     for (const choice of data.choices as Obj[]) applyChoice(choice, choices, `${where} choice ${String(choice?.index)}`, violations);
-  });
+  }, options);
 
   if (!error) {
     if (!head) violations.push('the stream has no chunk');

@@ -7,6 +7,7 @@
  * model, malformed JSON); and documented behaviour (stop sequences, a tiny max_tokens, a forced tool).
  * Other operations (count tokens, models) get a plain call each.
  */
+import { catalogueEntry, statusForTrigger } from '../core/errors.js';
 import { resolveNode } from '../core/json-pointer.js';
 import type { JsonObject, OperationRuntime, Trigger } from '../core/types.js';
 import {
@@ -170,11 +171,6 @@ export function plainProbe(
   };
 }
 
-export function statusForTrigger(ctx: PlanContext, trigger: Trigger): number {
-  const t = ctx.provider.triggers;
-  return t[trigger] ?? t['invalid-request'] ?? 400;
-}
-
 function errorProbe(
   ctx: PlanContext,
   protocol: Protocol,
@@ -184,14 +180,14 @@ function errorProbe(
   title: string,
   request: PlannedRequest,
 ): Probe {
-  const status = statusForTrigger(ctx, trigger);
+  const status = statusForTrigger(ctx.provider, trigger);
   const { op: owner } = responsePointerFor(ctx, op, status);
   const described = citeResponse(ctx.provider, owner, status).statement;
   const triggerSource = {
     ...cite(ctx.provider, `/x-standin-triggers/${trigger}`),
     statement: `x-standin-triggers maps ${trigger} to ${status}${described ? `: ${described}` : ''}`,
   };
-  const entry = owner.catalogue.get(status) ?? ctx.provider.catalogue.get(status);
+  const entry = catalogueEntry(ctx.provider, owner, status);
   const expected = protocol.expectedErrorType?.(trigger, entry, ctx) ?? (entry?.errorType ? { type: entry.errorType } : undefined);
   const checks = compact<CheckSpec>([
     statusCheck(ctx, op, status, triggerSource),
@@ -205,7 +201,7 @@ function errorProbe(
       source: expected.source ?? cite(ctx.provider, `${operationPointer(owner)}/responses/${status}`, `The ${status} example names ${expected.type}.`),
       needsExpectedStatus: true,
       run: (ex: Exchange): Verdict => {
-        const got = protocol.errorTypeOf(ex.json);
+        const got = ctx.provider.profile.errorTypeOf(ex.json);
         return got === expected.type ? pass : fail(expected.type, got ?? `no error type in ${show(ex.text, 120)}`);
       },
     },

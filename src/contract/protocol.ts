@@ -64,6 +64,11 @@ export interface Protocol {
   /** The operation that generates text. */
   generateOperation: string;
   body(request: GenerationRequest, ctx: PlanContext): unknown;
+  /**
+   * The inverse of `body`: what a request body (planned or recorded) asks for, as far as it says. `tool`
+   * is the tool it forces by name, else the first it offers; `stop` is always a list.
+   */
+  readRequest(body: unknown): Partial<GenerationRequest>;
   answer(json: unknown): Answer | undefined;
   readStream(events: ParsedEvent[], stream: StreamContext, ctx: PlanContext, op: OperationRuntime): StreamReading;
   /** The documented values for each behaviour, with the statement that says so. */
@@ -72,7 +77,6 @@ export interface Protocol {
     maxTokens: { stopReason: string; source: (ctx: PlanContext, op: OperationRuntime) => DocSource };
     forcedTool: { stopReason?: string; source: (ctx: PlanContext, op: OperationRuntime) => DocSource };
   };
-  errorTypeOf(body: unknown): string | undefined;
   /** The error type (or code) the document gives a trigger's answer; by default the catalogue's. */
   expectedErrorType?(trigger: Trigger, entry: CatalogueEntry | undefined, ctx: PlanContext): { type: string; source?: DocSource } | undefined;
   /** Edits of a valid body that provoke a validation error. */

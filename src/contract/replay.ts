@@ -9,6 +9,7 @@ import type { PlanContext } from './checks.js';
 import { documentName } from './doc-source.js';
 import { evaluate, observe, resultsFor, RETRYABLE, toResult } from './evaluate.js';
 import { toExchange } from './exchange.js';
+import { isEventStream, looksLikeEventStream } from './media-type.js';
 import type { Protocol } from './protocol.js';
 import type { RecordedExchange } from './recordings.js';
 import type { ProgressEvent } from './run.js';
@@ -25,8 +26,9 @@ export function runRecorded(
   const byProbe = new Map<string, { rec: RecordedExchange; ex: Exchange }[]>();
   const results: CheckResult[] = [];
   let observations = 0;
+  const route = createRouter(ctx.provider.operations);
   for (const rec of exchanges) {
-    const match = classifyRecorded(ctx, protocol, rec);
+    const match = classifyRecorded(ctx, protocol, route, rec);
     const ex = recordedExchange(rec);
     if (!match) {
       results.push(
@@ -61,7 +63,7 @@ function recordedExchange(rec: RecordedExchange): Exchange {
   const headers = new Headers(rec.response.headers ?? {});
   const text = rec.response.text ?? (rec.response.body === undefined ? '' : JSON.stringify(rec.response.body));
   const declared = headers.get('content-type');
-  const stream = declared ? /^text\/event-stream/i.test(declared) : /^\s*(event|data):/.test(text);
+  const stream = declared ? isEventStream(declared) : looksLikeEventStream(text);
   return toExchange({
     status: rec.response.status,
     headers,
@@ -74,16 +76,21 @@ function recordedExchange(rec: RecordedExchange): Exchange {
   });
 }
 
-/** The probe a recorded exchange answers: by operation, then by the shape of its request. */
-export function classifyRecorded(ctx: PlanContext, protocol: Protocol, rec: RecordedExchange): string | undefined {
+/** The probe a recorded exchange answers: by operation (`route`, the provider's router), then by the shape of its request. */
+export function classifyRecorded(
+  ctx: PlanContext,
+  protocol: Protocol,
+  route: ReturnType<typeof createRouter>,
+  rec: RecordedExchange,
+): string | undefined {
   const gen = protocol.generateOperation;
   if (!rec.request) {
     const text = rec.response.text ?? '';
-    return `${gen}.${/^\s*(event|data):/.test(text) ? 'stream' : 'json'}`;
+    return `${gen}.${looksLikeEventStream(text) ? 'stream' : 'json'}`;
   }
-  const route = createRouter(ctx.provider.operations)(rec.request.method.toUpperCase(), rec.request.path.split('?')[0]!);
-  if (route.kind !== 'found') return undefined;
-  const op = route.op;
+  const found = route(rec.request.method.toUpperCase(), rec.request.path.split('?')[0]!);
+  if (found.kind !== 'found') return undefined;
+  const op = found.op;
   const headers = rec.request.headers ? new Headers(rec.request.headers) : undefined;
   if (headers && op.security.length) {
     if (!op.security.some((alt) => alt.every((s) => headers.has(s.header)))) return `${op.operationId}.error.missing-key`;

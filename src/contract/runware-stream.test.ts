@@ -67,3 +67,20 @@ describe('checkRunwareStream', () => {
     expect(report.error).toEqual([{ code: 'serverError', message: 'x' }]);
   });
 });
+
+describe('checkRunwareStream for the contract suite (standalone: false)', () => {
+  it('reports the end of stream and a differing final text as flags, not violations', () => {
+    const cut = [{ data: { taskUUID: U, delta: { text: 'a' } } }, { data: { taskUUID: U, finishReason: 'stop', text: 'b' } }];
+    const report = checkRunwareStream(cut, { standalone: false });
+    expect(report.violations).toEqual([]);
+    expect(report.done).toBe(false);
+    expect(report.assembledMismatch).toMatch(/final text differs/);
+    expect(checkRunwareStream([...cut, { data: '[DONE]' }], { standalone: false }).done).toBe(true);
+  });
+
+  it('takes the terminator it is given', () => {
+    const ended = [...good().slice(0, -1), { data: '[END]' }];
+    expect(checkRunwareStream(ended, { terminator: '[END]' })).toMatchObject({ violations: [], done: true });
+    expect(checkRunwareStream(good().slice(0, -1), { terminator: null })).toMatchObject({ violations: [], done: false });
+  });
+});

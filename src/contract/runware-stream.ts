@@ -7,7 +7,7 @@
  * the stream instead, with nothing after it (no `[DONE]`). Results are told apart by `resultIndex`
  * (absent means 0). Web APIs only.
  */
-import { readDataOnlyStream } from './data-only-stream.js';
+import { readDataOnlyStream, streamCheckOptions, type StreamCheckOptions } from './data-only-stream.js';
 
 type Obj = Record<string, any>;
 
@@ -33,19 +33,25 @@ export interface RunwareStreamReport {
   results: RunwareStreamResult[];
   /** The `errors` list of an error line, when the stream ended with one. */
   error?: Obj[];
+  /** Whether the terminator line (`[DONE]` unless told otherwise) arrived. */
+  done: boolean;
+  /** The first final chunk whose `text` differs from what its deltas add up to, described; undefined when all agree. */
+  assembledMismatch?: string;
 }
 
 /**
  * Checks a stream given as its `data:` payloads in order, either raw (`parseSseText` output, `[DONE]`
- * included) or already parsed as JSON (with `[DONE]` as the string).
+ * included) or already parsed as JSON (with `[DONE]` as the string). On its own (the default) a missing
+ * terminator and a final text that differs from the deltas are violations; see `StreamCheckOptions`.
  */
-export function checkRunwareStream(events: readonly { event?: string; data: unknown }[]): RunwareStreamReport {
+export function checkRunwareStream(events: readonly { event?: string; data: unknown }[], options: StreamCheckOptions = {}): RunwareStreamReport {
   const violations: string[] = [];
   const results = new Map<number, RunwareStreamResult & { closed: boolean }>();
   let taskUUID: string | undefined;
+  const mismatches: string[] = [];
 
   const errorOf = (line: Obj): Obj[] | undefined => (Array.isArray(line.errors) ? line.errors : undefined);
-  const { error } = readDataOnlyStream(events, 'chunk', violations, errorOf, (chunk, where) => {
+  const { done, error } = readDataOnlyStream(events, 'chunk', violations, errorOf, (chunk, where) => {
     if (typeof chunk.taskUUID !== 'string') violations.push(`${where}: no taskUUID`);
     else if (taskUUID === undefined) taskUUID = chunk.taskUUID;
     else if (chunk.taskUUID !== taskUUID) violations.push(`${where}: taskUUID ${chunk.taskUUID} differs from ${taskUUID}`);
@@ -66,27 +72,31 @@ export function checkRunwareStream(events: readonly { event?: string; data: unkn
       else violations.push(`${where}: delta has neither text nor reasoningContent`);
       if (chunk.finishReason !== undefined) violations.push(`${where}: a delta chunk also carries finishReason`);
     } else if (typeof chunk.finishReason === 'string') {
-      closeResult(result, chunk, where, violations);
+      const mismatch = closeResult(result, chunk, where, violations);
+      if (mismatch) mismatches.push(mismatch);
     } else {
       violations.push(`${where}: neither a delta, a final chunk nor an error`);
     }
-  });
+  }, options);
+  if (streamCheckOptions(options).standalone) violations.push(...mismatches);
 
   if (!error) {
     if (results.size === 0) violations.push('the stream carries no result');
     for (const [index, result] of results) if (!result.closed) violations.push(`result ${index} has no final chunk`);
   }
   const ordered = [...results.entries()].sort((a, b) => a[0] - b[0]).map(([, { closed: _c, ...r }]) => r);
-  return { violations, result: ordered[0], results: ordered, error };
+  return { violations, result: ordered[0], results: ordered, error, done, assembledMismatch: mismatches[0] };
 }
 
-function closeResult(result: RunwareStreamResult & { closed: boolean }, chunk: Obj, where: string, violations: string[]): void {
+/** Closes a result with its final chunk; answers how its text differs from the deltas, when it does. */
+function closeResult(result: RunwareStreamResult & { closed: boolean }, chunk: Obj, where: string, violations: string[]): string | undefined {
   result.closed = true;
   result.finishReason = chunk.finishReason;
   if (chunk.taskType !== undefined && chunk.taskType !== 'textInference') violations.push(`${where}: taskType '${chunk.taskType}'`);
-  if (typeof chunk.text === 'string' && chunk.text !== result.text) {
-    violations.push(`${where}: final text differs from the deltas (${JSON.stringify(chunk.text.slice(0, 40))} vs ${JSON.stringify(result.text.slice(0, 40))})`);
-  }
+  const mismatch =
+    typeof chunk.text === 'string' && chunk.text !== result.text
+      ? `${where}: final text differs from the deltas (${JSON.stringify(chunk.text.slice(0, 40))} vs ${JSON.stringify(result.text.slice(0, 40))})`
+      : undefined;
   if (chunk.toolCalls !== undefined) result.toolCalls = chunk.toolCalls;
   if (chunk.finishReason === 'tool_calls' && !(Array.isArray(chunk.toolCalls) && chunk.toolCalls.length > 0)) {
     violations.push(`${where}: finishReason tool_calls without toolCalls`);
@@ -102,4 +112,5 @@ function closeResult(result: RunwareStreamResult & { closed: boolean }, chunk: O
     }
   }
   if (chunk.cost !== undefined) result.cost = chunk.cost;
+  return mismatch;
 }

@@ -29,17 +29,11 @@ const readings = new WeakMap<Exchange, StreamReading>();
 export function readingOf(ctx: PlanContext, protocol: Protocol, op: OperationRuntime, ex: Exchange, request?: unknown): StreamReading {
   let reading = readings.get(ex);
   if (!reading) {
-    const maxTokens = request ? maxTokensOf(request) : undefined;
+    const maxTokens = request ? protocol.readRequest(request).maxTokens : undefined;
     reading = protocol.readStream(ex.events ?? [], { request, maxTokens }, ctx, op);
     readings.set(ex, reading);
   }
   return reading;
-}
-
-export function maxTokensOf(body: unknown): number | undefined {
-  const b = (Array.isArray(body) ? body.find((t) => t?.taskType === 'textInference') : body) as Record<string, any> | undefined;
-  const n = b?.max_tokens ?? b?.max_completion_tokens ?? b?.settings?.maxTokens;
-  return typeof n === 'number' ? n : undefined;
 }
 
 /** The checks for a streamed answer. `requestOf` gives the request body that started the stream. */

@@ -58,6 +58,13 @@ export function randomId(prefix: string, length = 24): string {
   return makeId(fresh, prefix, length);
 }
 
+/** Fresh hex digits, different on every call (ids such as OpenAI's `req_` + 32 hex). */
+export function randomHex(length: number): string {
+  let out = '';
+  while (out.length < length) out += Math.floor(fresh.next() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}
+
 /** A UUID v4 drawn from the generator (deterministic where the generator is). */
 export function makeUuid(rng: Rng): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rng.next() * 16).toString(16));

@@ -6,9 +6,22 @@ import type { ParsedEvent } from '../parse-sse.js';
 import type { Answer, GenerationRequest, PlanHelpers, Protocol, StreamReading } from '../protocol.js';
 import type { CheckSpec, Probe } from '../types.js';
 import { propertySource } from './property-source.js';
-import { errorEnvelopeType, maxTokensPastMaximum, withoutField } from './top-level-fields.js';
+import { booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
+import { maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
 type Obj = Record<string, any>;
+
+function readRequest(body: unknown): Partial<GenerationRequest> {
+  const b = fieldsOf(body);
+  return {
+    model: stringOr(b.model),
+    maxTokens: numberOr(b.max_tokens),
+    prompt: promptOf(b.messages),
+    stream: booleanOr(b.stream),
+    stop: stopList(b.stop_sequences),
+    tool: forcedTool(b.tools, b.tool_choice?.name, (t) => ({ name: t.name, description: t.description, schema: t.input_schema })),
+  };
+}
 
 export const anthropicProtocol: Protocol = {
   profile: 'anthropic-messages',
@@ -28,6 +41,8 @@ export const anthropicProtocol: Protocol = {
     };
   },
 
+  readRequest,
+
   answer(json) {
     if (!json || typeof json !== 'object' || !Array.isArray((json as Obj).content)) return undefined;
     return answerOfMessage(json as Obj, []);
@@ -43,8 +58,8 @@ export const anthropicProtocol: Protocol = {
         violations.push(`event ${i}: data is not JSON`);
       }
     }
-    const report = checkAnthropicStream(parsed);
-    violations.push(...report.violations.filter((v) => v !== 'the stream ends without message_stop'));
+    const report = checkAnthropicStream(parsed, { standalone: false });
+    violations.push(...report.violations);
     const last = parsed.at(-1)?.data as Obj | undefined;
     const termination = report.stopped
       ? { ok: true, detail: 'message_stop' }
@@ -90,14 +105,13 @@ export const anthropicProtocol: Protocol = {
     },
   },
 
-  errorTypeOf: errorEnvelopeType,
   missingField: (body) => withoutField(body, 'max_tokens'),
   outOfRange: maxTokensPastMaximum,
 
   unknownModel: (body) => ({ ...(body as Obj), model: 'standin-contract-no-such-model' }),
 
   jsonChecks(ctx, op, body): CheckSpec[] {
-    const limit = (body as Obj).max_tokens as number;
+    const limit = readRequest(body).maxTokens;
     return [
       {
         id: 'usage.consistent',
@@ -107,8 +121,8 @@ export const anthropicProtocol: Protocol = {
         run: (ex) => {
           const usage = (ex.json as Obj | undefined)?.usage;
           if (!usage) return fail('usage', show(ex.text, 120));
-          const max = (ex.requestBody as Obj | undefined)?.max_tokens ?? limit;
-          return usage.output_tokens <= max ? pass : fail(`output_tokens <= ${max}`, String(usage.output_tokens));
+          const max = readRequest(ex.requestBody).maxTokens ?? limit;
+          return max === undefined || usage.output_tokens <= max ? pass : fail(`output_tokens <= ${max}`, String(usage.output_tokens));
         },
       },
     ];

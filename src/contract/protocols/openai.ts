@@ -6,7 +6,8 @@ import { plainProbe } from '../plan.js';
 import type { Answer, GenerationRequest, Protocol, StreamReading } from '../protocol.js';
 import type { CheckSpec } from '../types.js';
 import { propertySource } from './property-source.js';
-import { errorEnvelopeType, maxTokensPastMaximum, withoutField } from './top-level-fields.js';
+import { booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
+import { maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
 type Obj = Record<string, any>;
 
@@ -37,6 +38,18 @@ function answerOf(completion: Obj): Answer | undefined {
   };
 }
 
+function readRequest(body: unknown): Partial<GenerationRequest> {
+  const b = fieldsOf(body);
+  return {
+    model: stringOr(b.model),
+    maxTokens: numberOr(b.max_completion_tokens ?? b.max_tokens),
+    prompt: promptOf(b.messages),
+    stream: booleanOr(b.stream),
+    stop: stopList(b.stop),
+    tool: forcedTool(b.tools, b.tool_choice?.function?.name, (t) => ({ name: t.function?.name, description: t.function?.description, schema: t.function?.parameters })),
+  };
+}
+
 export const openaiProtocol: Protocol = {
   profile: 'openai-chat',
   recordingFolders: ['openai'],
@@ -58,22 +71,24 @@ export const openaiProtocol: Protocol = {
     };
   },
 
+  readRequest,
+
   answer(json) {
     if (!json || typeof json !== 'object' || !Array.isArray((json as Obj).choices)) return undefined;
     return answerOf(json as Obj);
   },
 
-  readStream(events: ParsedEvent[], sctx): StreamReading {
-    const report = checkOpenAIStream(events);
-    const violations = report.violations.filter((v) => v !== 'the stream ends without [DONE]');
+  readStream(events: ParsedEvent[], sctx, _ctx, op): StreamReading {
+    const terminator = op.sse?.terminator ?? null;
+    const report = checkOpenAIStream(events, { terminator, standalone: false });
     const request = sctx.request as Obj | undefined;
     const wantUsage = request?.stream_options?.include_usage === true;
     const completion = report.completion as Obj | undefined;
     let problem: string | undefined;
     if (wantUsage && !completion?.usage) problem = 'include_usage was requested, but no usage chunk came';
     else if (completion?.usage) problem = usageProblem(completion.usage, sctx.maxTokens);
-    // The usage chunk, when there is one, is the last chunk before [DONE].
-    const chunks = events.filter((e) => e.data !== '[DONE]');
+    // The usage chunk, when there is one, is the last chunk before the terminator.
+    const chunks = events.filter((e) => e.data !== terminator);
     if (!problem && completion?.usage) {
       const last = safeParse(chunks.at(-1)?.data);
       if (!last?.usage || (Array.isArray(last.choices) && last.choices.length > 0)) problem = 'the usage chunk is not the last chunk';
@@ -81,12 +96,14 @@ export const openaiProtocol: Protocol = {
     // A stream without include_usage has no usage to rebuild; the JSON answer's usage is then not checked.
     const assembled = completion && !report.error ? { ...completion, usage: completion.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } } : undefined;
     return {
-      violations,
+      violations: report.violations,
       termination: report.done
-        ? { ok: true, detail: '[DONE]' }
+        ? { ok: true, detail: String(terminator) }
         : report.error
           ? { ok: true, detail: 'error line' }
-          : { ok: false, detail: `no [DONE]; last line ${show(events.at(-1)?.data ?? '(none)', 80)}` },
+          : terminator === null
+            ? { ok: true, detail: 'the end of the body (no terminator documented)' }
+            : { ok: false, detail: `no ${terminator}; last line ${show(events.at(-1)?.data ?? '(none)', 80)}` },
       errorEvent: report.error,
       assembled,
       usageProblem: problem,
@@ -100,7 +117,6 @@ export const openaiProtocol: Protocol = {
     forcedTool: { stopReason: 'tool_calls', source: (ctx, op) => propertySource(ctx, op, ['tool_choice'], ['choices.[].message.tool_calls']) },
   },
 
-  errorTypeOf: errorEnvelopeType,
   missingField: (body) => withoutField(body, 'messages'),
   outOfRange: maxTokensPastMaximum,
 
@@ -114,7 +130,7 @@ export const openaiProtocol: Protocol = {
         source: propertySource(ctx, op, ['max_tokens'], ['usage.total_tokens']),
         needsExpectedStatus: true,
         run: (ex) => {
-          const max = (ex.requestBody as Obj | undefined)?.max_tokens ?? (body as Obj).max_tokens;
+          const max = readRequest(ex.requestBody).maxTokens ?? readRequest(body).maxTokens;
           const problem = usageProblem((ex.json as Obj | undefined)?.usage, max);
           return problem ? fail('consistent usage', problem) : pass;
         },

@@ -1,5 +1,5 @@
 /** Runware's task-array protocol (runTasks with textInference), as the contract suite reads it. */
-import { hashString } from '../../core/hash.js';
+import { createRng, hashString, makeUuid } from '../../core/hash.js';
 import { fail, pass, show } from '../checks.js';
 import { cite, citeWith } from '../doc-source.js';
 import type { ParsedEvent } from '../parse-sse.js';
@@ -8,6 +8,7 @@ import { checkRunwareStream, type RunwareStreamResult } from '../runware-stream.
 import { describeProperty, maximumOf } from '../schema-facts.js';
 import type { CheckSpec } from '../types.js';
 import { propertySource, requestSchema, responseSchema } from './property-source.js';
+import { forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
 
 type Obj = Record<string, any>;
 
@@ -16,12 +17,7 @@ const RESULT = ['data', '[]'];
 /** Request properties sit inside a task, answer properties inside a result of `data`. */
 const IN_TASK = { request: TASK, response: RESULT };
 
-/** A version-4 UUID derived from a seed, so the same plan sends the same task ids. */
-export function uuidFrom(seed: string): string {
-  const hex = [0, 1, 2, 3].map((i) => hashString(`${i}:${seed}`).toString(16).padStart(8, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16]!, 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
+/** The first textInference task of a task array (the one the suite sends and reads). */
 export function textTask(body: unknown): Obj | undefined {
   return Array.isArray(body) ? body.find((t: Obj) => t?.taskType === 'textInference') : undefined;
 }
@@ -71,7 +67,8 @@ export const runwareProtocol: Protocol = {
   body(r: GenerationRequest) {
     const task: Obj = {
       taskType: 'textInference',
-      taskUUID: uuidFrom(JSON.stringify([r.prompt, r.maxTokens, r.stream ?? false, r.stop ?? [], r.tool?.name ?? ''])),
+      // Derived from the request, so the same plan sends the same task ids.
+      taskUUID: makeUuid(createRng(hashString(JSON.stringify([r.prompt, r.maxTokens, r.stream ?? false, r.stop ?? [], r.tool?.name ?? ''])))),
       model: r.model,
       messages: [{ role: 'user', content: r.prompt }],
       includeUsage: true,
@@ -87,21 +84,32 @@ export const runwareProtocol: Protocol = {
     return [task];
   },
 
+  readRequest(body) {
+    const t = textTask(body) ?? {};
+    return {
+      model: stringOr(t.model),
+      maxTokens: numberOr(t.settings?.maxTokens),
+      prompt: promptOf(t.messages),
+      stream: t.deliveryMethod === undefined ? undefined : t.deliveryMethod === 'stream',
+      stop: stopList(t.settings?.stopSequences),
+      tool: forcedTool(t.tools, t.toolChoice?.name, (x) => ({ name: x.name, description: x.description, schema: x.schema })),
+    };
+  },
+
   answer(json) {
     const first = (json as Obj | undefined)?.data?.[0];
     return first && typeof first === 'object' && first.status !== 'processing' ? answerOf(first) : undefined;
   },
 
-  readStream(events: ParsedEvent[], sctx): StreamReading {
-    const report = checkRunwareStream(events);
-    const differs = report.violations.filter((v) => v.includes('final text differs from the deltas'));
-    const violations = report.violations.filter((v) => v !== 'the stream ends without [DONE]' && !differs.includes(v));
+  readStream(events: ParsedEvent[], sctx, _ctx, op): StreamReading {
+    const terminator = op.sse?.terminator ?? null;
+    const report = checkRunwareStream(events, { terminator, standalone: false });
+    const violations = report.violations;
     const task = textTask(sctx.request);
     const result = report.result;
     if (task && result?.taskUUID !== undefined && result.taskUUID !== task.taskUUID) {
       violations.push(`the stream names taskUUID ${result.taskUUID}, not the request's ${task.taskUUID}`);
     }
-    const done = events.some((e) => e.data === '[DONE]');
     const closed = report.results.length > 0 && report.results.every((r) => r.finishReason !== undefined);
     let problem: string | undefined;
     if (result && (task?.includeUsage === true || result.usage)) problem = usageProblem(result.usage, sctx.maxTokens);
@@ -111,12 +119,14 @@ export const runwareProtocol: Protocol = {
         ? { ok: true, detail: 'error line' }
         : !closed
           ? { ok: false, detail: 'no final chunk (finishReason) for the result' }
-          : done
-            ? { ok: true, detail: 'final chunk and [DONE]' }
-            : { ok: false, detail: `no [DONE]; last line ${show(events.at(-1)?.data ?? '(none)', 80)}` },
+          : report.done
+            ? { ok: true, detail: `final chunk and ${terminator}` }
+            : terminator === null
+              ? { ok: true, detail: 'final chunk (no terminator documented)' }
+              : { ok: false, detail: `no ${terminator}; last line ${show(events.at(-1)?.data ?? '(none)', 80)}` },
       errorEvent: report.error,
       assembled: result && !report.error && result.finishReason !== undefined ? assemble(result) : undefined,
-      assembledProblem: differs[0],
+      assembledProblem: report.assembledMismatch,
       usageProblem: problem,
       answer: result ? answerOf(result) : undefined,
     };
@@ -128,24 +138,12 @@ export const runwareProtocol: Protocol = {
     forcedTool: { stopReason: 'tool_calls', source: (ctx, op) => propertySource(ctx, op, ['toolChoice'], ['toolCalls'], IN_TASK) },
   },
 
-  errorTypeOf: (body) => {
-    const code = (body as Obj | undefined)?.errors?.[0]?.code;
-    return typeof code === 'string' ? code : undefined;
-  },
-
-  expectedErrorType(trigger, _entry, ctx) {
-    const notes = (ctx.provider.document['x-note'] ?? []) as unknown[];
-    const at = notes.findIndex((n) => typeof n === 'string' && n.includes('by trigger'));
-    const source = at >= 0 ? { ...cite(ctx.provider, `/x-note/${at}`), statement: String(notes[at]).replace(/\s+/g, ' ').trim() } : undefined;
-    const codes: Record<string, string> = {
-      'missing-key': 'missingApiKey',
-      'invalid-key': 'invalidApiKey',
-      'unknown-model': 'unknownModel',
-      'body-too-large': 'requestTooLarge',
-      'unknown-route': 'notFound',
-      'method-not-allowed': 'notFound',
-    };
-    return { type: codes[trigger] ?? 'invalidParameter', source };
+  // The code of each trigger is the document's `x-standin-trigger-codes`; a trigger it leaves out keeps
+  // the code of its status's template (openapi/CONVENTIONS.md).
+  expectedErrorType(trigger, entry, ctx) {
+    const code = ((ctx.provider.document['x-standin-trigger-codes'] ?? {}) as Obj)[trigger];
+    if (typeof code !== 'string') return entry?.errorType !== undefined ? { type: entry.errorType } : undefined;
+    return { type: code, source: cite(ctx.provider, '/x-standin-trigger-codes', `x-standin-trigger-codes maps ${trigger} to ${code}`) };
   },
 
   missingField(body) {

@@ -1,16 +1,10 @@
-/** Anthropic and OpenAI bodies both keep `max_tokens` at the top and answer errors as `{ error: { type } }`: one copy serves both. */
+/** Anthropic and OpenAI bodies both keep `max_tokens` at the top: one copy serves both. */
 import type { OperationRuntime } from '../../core/types.js';
 import type { PlanContext } from '../checks.js';
 import { maximumOf } from '../schema-facts.js';
 import { requestSchema } from './property-source.js';
 
 type Obj = Record<string, any>;
-
-/** The `error.type` of an error answer. */
-export function errorEnvelopeType(body: unknown): string | undefined {
-  const type = (body as Obj | undefined)?.error?.type;
-  return typeof type === 'string' ? type : undefined;
-}
 
 /** The body without one of its top-level fields. */
 export function withoutField(body: unknown, field: string): { body: unknown; field: string } {

@@ -8,6 +8,7 @@ import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
 import { rankTools } from '../../synth/tool-match.js';
+import { contentText, toolPreamble, toolResultAnswer } from '../../synth/tool-talk.js';
 import { countInputTokens } from './input-tokens.js';
 
 type Block = Record<string, unknown>;
@@ -56,8 +57,8 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   const tool = callTool ? (choice === 'tool' ? tools.find((t) => t.name === (body.tool_choice as Block).name)! : bestTool(tools, prompt)) : undefined;
 
   let text: string;
-  if (tool) text = choice === 'auto' ? `I'll use the ${String(tool.name)} tool to help with ${topicOf(prompt)}.` : '';
-  else if (toolResults.length) text = `Based on the tool result, ${summariseToolResult(toolResults[0]!)} ${composeAnswer(rng, prompt, 2)}`;
+  if (tool) text = choice === 'auto' ? toolPreamble([String(tool.name)], prompt) : '';
+  else if (toolResults.length) text = toolResultAnswer(rng, prompt, [textOf(toolResults[0]!.content)], Boolean(toolResults[0]!.is_error));
   else text = composeAnswer(rng, prompt);
 
   if (!tool) {
@@ -144,19 +145,9 @@ function checkSemantics(body: Record<string, unknown>): { message: string; param
   return undefined;
 }
 
+/** The text of a turn: its text blocks, and the text inside its tool results. */
 function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return (content as Block[])
-    .map((b) => (b.type === 'text' ? String(b.text) : b.type === 'tool_result' ? textOf(b.content) : ''))
-    .join(' ')
-    .trim();
-}
-
-function summariseToolResult(result: Block): string {
-  const text = textOf(result.content).replace(/\s+/g, ' ').slice(0, 80);
-  if (result.is_error) return 'the tool reported an error, so I will answer without it.';
-  return text ? `the answer is: ${text}.` : 'the tool returned no content.';
+  return contentText(content, (b) => (b.type === 'text' ? String(b.text) : b.type === 'tool_result' ? textOf(b.content) : ''));
 }
 
 /** The tool whose name and description share the most words with the prompt (the first on a tie). */

@@ -2,13 +2,12 @@
  * The OpenAI Chat Completions protocol (AIgateway): what a document cannot say about it, namely how
  * answers are synthesised, how ids look and where the error message goes.
  */
-import { createRng } from '../../core/hash.js';
+import { createRng, randomHex } from '../../core/hash.js';
 import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
 import { checkBeforeSchema, checkRequest } from './check-request.js';
 import { outputCap } from './output-cap.js';
 import { planCompletion } from './plan-completion.js';
 import { toChatCompletion, toChunks } from './render-completion.js';
-import { requestId } from './request-id.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,7 +30,8 @@ export const openaiChat: Profile = {
     createChatCompletion,
     listModels: (ctx) => ({ kind: 'json', body: ctx.operation.example ?? { object: 'list', data: [] } }),
   },
-  requestId,
+  // The form the document's example shows: `req_` and 32 hex digits.
+  requestId: () => `req_${randomHex(32)}`,
   errorBody(template, { message, param, type }) {
     const body = structuredClone(template) as Obj;
     const error = { ...((body.error ?? {}) as Obj) };

@@ -8,9 +8,10 @@ import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { composeAnswer, topicOf } from '../../synth/text.js';
 import { rankTools } from '../../synth/tool-match.js';
+import { toolPreamble, toolResultAnswer } from '../../synth/tool-talk.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { jsonPieces } from './json-pieces.js';
-import { promptOf, summariseToolResults, trailingToolResults } from './conversation.js';
+import { promptOf, textOf, trailingToolResults } from './conversation.js';
 import { countPromptTokens } from './prompt-tokens.js';
 
 type Obj = Record<string, unknown>;
@@ -58,8 +59,7 @@ export function planCompletion(body: Obj, rng: Rng, cap: number): CompletionPlan
   let text: string;
   if (chosen.length > 0) {
     // Claude announces a call it chose itself; a forced call (or a JSON-only reply) has no preamble.
-    const names = chosen.map((t) => t.name).join(' and ');
-    text = choice === 'auto' && format.type === 'text' ? `I'll use the ${names} tool${chosen.length > 1 ? 's' : ''} to help with ${topicOf(prompt)}.` : '';
+    text = choice === 'auto' && format.type === 'text' ? toolPreamble(chosen.map((t) => t.name), prompt) : '';
   } else {
     text = answerText(format, rng, prompt, toolResults);
     // Stops steer free text only, so a JSON reply always parses unless max_tokens cuts it.
@@ -129,9 +129,7 @@ function responseFormat(body: Obj): Format {
 
 function answerText(format: Format, rng: Rng, prompt: string, toolResults: Obj[]): string {
   if (format.type === 'json_schema') return JSON.stringify(sampleSchema(format.schema, { rng, topic: topicOf(prompt), root: format.schema }));
-  const answer = toolResults.length
-    ? `Based on the tool result, ${summariseToolResults(toolResults)} ${composeAnswer(rng, prompt, 2)}`
-    : composeAnswer(rng, prompt);
+  const answer = toolResults.length ? toolResultAnswer(rng, prompt, toolResults.map((r) => textOf(r.content))) : composeAnswer(rng, prompt);
   return format.type === 'json_object' ? JSON.stringify({ answer }) : answer;
 }
 

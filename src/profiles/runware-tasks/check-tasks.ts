@@ -114,3 +114,8 @@ function schemas(ctx: OperationContext): Obj {
 export function isTaskUUID(ctx: OperationContext, value: unknown): boolean {
   return typeof value === 'string' && ctx.validate(`${schemasPointer(ctx)}/textInference/properties/taskUUID`, value) === undefined;
 }
+
+/** Whether a value is a webhookURL as the document defines it (only such URLs are called). */
+export function isWebhookURL(ctx: OperationContext, value: unknown): boolean {
+  return typeof value === 'string' && ctx.validate(`${schemasPointer(ctx)}/textInference/properties/webhookURL`, value) === undefined;
+}

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { errorBody, errorTypeOf, statusOfErrors } from './errors.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadDocuments } from '../../node/load-documents.js';
+import type { JsonObject, OperationContext } from '../../core/types.js';
+import { createStandin } from '../../standin.js';
+import { codeTables, errorBody, errorEnvelope, errorTypeOf, statusOfErrors, type CodeTables } from './errors.js';
+
+let document: JsonObject;
+let tables: CodeTables;
+beforeAll(async () => {
+  document = (await loadDocuments(['runware'])).runware!;
+  tables = codeTables(document);
+});
 
 const invalidParameter = {
   errors: [
@@ -33,10 +43,10 @@ describe('errorBody', () => {
   });
 
   it('says missingApiKey for a missing key and invalidApiKey for a bad one', () => {
-    const missing = errorBody(invalidApiKey, { message: 'Missing API key: send it in Authorization: Bearer', trigger: 'missing-key' }) as any;
+    const missing = errorBody(invalidApiKey, { message: 'Missing API key: send it in Authorization: Bearer', trigger: 'missing-key' }, tables) as any;
     expect(missing.errors[0]).toMatchObject({ code: 'missingApiKey', parameter: 'apiKey' });
     expect(missing.errors[0].message).toContain('authentication');
-    expect((errorBody(invalidApiKey, { message: 'Invalid API key', trigger: 'invalid-key' }) as any).errors[0].code).toBe('invalidApiKey');
+    expect((errorBody(invalidApiKey, { message: 'Invalid API key', trigger: 'invalid-key' }, tables) as any).errors[0].code).toBe('invalidApiKey');
   });
 
   it('takes a Runware code named by Prefer: stream-error, and ignores other spellings', () => {
@@ -47,10 +57,45 @@ describe('errorBody', () => {
 
 describe('codes and statuses', () => {
   it('maps codes to the statuses the document names', () => {
-    const status = (code: string) => statusOfErrors([{ code, message: '' }]);
+    const status = (code: string) => statusOfErrors([{ code, message: '' }], tables);
     expect(['invalidParameter', 'unknownModel', 'taskFailedOrNotFound'].map(status)).toEqual([400, 400, 400]);
     expect(['missingApiKey', 'invalidApiKey', 'paymentRequired', 'notFound', 'requestTooLarge', 'rateLimitExceeded'].map(status)).toEqual([401, 401, 402, 404, 413, 429]);
     expect(['taskFailed', 'serverError'].map(status)).toEqual([500, 500]);
+  });
+
+  it('sets the code of each trigger from the document, and keeps the template code without tables', () => {
+    const codeOf = (trigger: any) => (errorBody(invalidParameter, { message: 'm', trigger }, tables) as any).errors[0].code;
+    expect(['unknown-model', 'malformed-json', 'invalid-request'].map(codeOf)).toEqual(['unknownModel', 'invalidParameter', 'invalidParameter']);
+    expect((errorBody(invalidApiKey, { message: 'm', trigger: 'missing-key' }) as any).errors[0].code).toBe('invalidApiKey');
+  });
+
+  it('refuses tables that do not hold together', () => {
+    const broken = (edit: (doc: any) => void): (() => unknown) => {
+      const doc = structuredClone(document) as any;
+      edit(doc);
+      return () => codeTables(doc);
+    };
+    expect(broken((d) => delete d['x-standin-error-codes'])).toThrow(/x-standin-error-codes/);
+    expect(broken((d) => delete d['x-standin-error-codes'].taskFailedOrNotFound)).toThrow(/taskFailedOrNotFound/);
+    expect(broken((d) => (d['x-standin-error-codes'].notFound = 'x'))).toThrow(/HTTP error status/);
+    expect(broken((d) => (d['x-standin-trigger-codes']['no-such-trigger'] = 'notFound'))).toThrow(/not a natural trigger/);
+    expect(broken((d) => (d['x-standin-trigger-codes']['missing-key'] = 'noSuchCode'))).toThrow(/does not list/);
+    expect(broken((d) => (d['x-standin-trigger-codes']['missing-key'] = 'notFound'))).toThrow(/answered with 401/);
+    expect(statusOfErrors.bind(null, [{ code: 'noSuchCode', message: '' }], tables)).toThrow(/noSuchCode/);
+  });
+
+  it('sends the headers the document declares for the status of an all-failed answer', () => {
+    const contextFor = (doc: JsonObject, retryAfter?: number): OperationContext => {
+      const provider = createStandin({ documents: { runware: doc } }).providers[0]!;
+      return { provider, operation: provider.operations[0]!, requestId: 'rw_test', prefer: { unknown: [], retryAfter } } as unknown as OperationContext;
+    };
+    const limited = [{ code: 'rateLimitExceeded', message: 'Too many requests.' }];
+    expect(errorEnvelope(contextFor(document), limited)).toEqual({ kind: 'json', status: 429, body: { errors: limited, data: [] }, headers: { 'retry-after': '1' } });
+    expect((errorEnvelope(contextFor(document, 7), limited) as any).headers).toEqual({ 'retry-after': '7' });
+    expect(errorEnvelope(contextFor(document), [{ code: 'invalidParameter', message: 'm' }])).toMatchObject({ status: 400, headers: {} });
+    const teapot = structuredClone(document) as any;
+    teapot['x-standin-error-codes'].teapot = 418;
+    expect(() => errorEnvelope(contextFor(teapot), [{ code: 'teapot', message: 'm' }])).toThrow(/teapot names 418, which no operation documents/);
   });
 
   it('reads a template code as its error type', () => {

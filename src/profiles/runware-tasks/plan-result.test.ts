@@ -19,6 +19,8 @@ const weather = {
   description: 'Current weather for a city.',
   schema: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] },
 };
+/** The budget of a task without maxTokens (runware.yaml gives 4096; any budget serves these tests). */
+const DEFAULT_MAX_TOKENS = 4096;
 const label = { taskUUID: 'cbacdc8c-9f58-46eb-8510-48713439c000', includeUsage: true, includeCost: true, prices: { input: 1e-6, output: 5e-6 } };
 
 describe('planResult', () => {
@@ -26,7 +28,7 @@ describe('planResult', () => {
     for (const maxTokens of [1, 3, 10, 30, 200]) {
       for (const thinkingLevel of ['off', 'low', 'high']) {
         for (const extra of [{}, { tools: [weather], toolChoice: { type: 'any' } }]) {
-          const plan = planResult(task({ settings: { maxTokens, thinkingLevel }, ...extra }), createRng(maxTokens));
+          const plan = planResult(task({ settings: { maxTokens, thinkingLevel }, ...extra }), createRng(maxTokens), DEFAULT_MAX_TOKENS);
           expect(plan.completionTokens).toBeLessThanOrEqual(maxTokens);
           expect(plan.thinkingTokens).toBe(plan.reasoning.length);
           if (plan.finishReason !== 'length') expect(plan.completionTokens).toBeLessThan(maxTokens + 1);
@@ -36,7 +38,7 @@ describe('planResult', () => {
   });
 
   it('ends with length and no text when thinking uses the whole budget', () => {
-    const plan = planResult(task({ settings: { maxTokens: 4, thinkingLevel: 'high' } }), createRng(1));
+    const plan = planResult(task({ settings: { maxTokens: 4, thinkingLevel: 'high' } }), createRng(1), DEFAULT_MAX_TOKENS);
     expect(plan.reasoning).toHaveLength(4);
     expect(plan.pieces).toEqual([]);
     expect(plan.finishReason).toBe('length');
@@ -45,7 +47,7 @@ describe('planResult', () => {
   it('calls a forced tool with arguments that satisfy its schema', () => {
     const validate = new Ajv2020({ strict: false }).compile(weather.schema);
     for (const toolChoice of [{ type: 'tool', name: 'get_weather' }, { type: 'any' }, { type: 'auto' }]) {
-      const plan = planResult(task({ tools: [{ type: 'search' }, weather], toolChoice }), createRng(2));
+      const plan = planResult(task({ tools: [{ type: 'search' }, weather], toolChoice }), createRng(2), DEFAULT_MAX_TOKENS);
       expect(plan.finishReason).toBe('tool_calls');
       expect(plan.toolCalls[0]!.name).toBe('get_weather');
       expect(validate(plan.toolCalls[0]!.arguments)).toBe(true);
@@ -63,7 +65,7 @@ describe('planResult', () => {
       { tools: [{ type: 'search' }, { type: 'codeInterpreter' }] },
       { tools: [weather], messages: followUp },
     ]) {
-      const plan = planResult(task(fields), createRng(3));
+      const plan = planResult(task(fields), createRng(3), DEFAULT_MAX_TOKENS);
       expect(plan.toolCalls).toEqual([]);
       expect(plan.finishReason).toBe('stop');
       expect(plan.pieces.length).toBeGreaterThan(3);
@@ -71,15 +73,15 @@ describe('planResult', () => {
   });
 
   it('counts images and documents into the prompt', () => {
-    const base = planResult(task(), createRng(4)).promptTokens;
-    const withMedia = planResult(task({ inputs: { images: ['a'], documents: ['b'] } }), createRng(4)).promptTokens;
+    const base = planResult(task(), createRng(4), DEFAULT_MAX_TOKENS).promptTokens;
+    const withMedia = planResult(task({ inputs: { images: ['a'], documents: ['b'] } }), createRng(4), DEFAULT_MAX_TOKENS).promptTokens;
     expect(withMedia).toBeGreaterThan(base + 1000);
   });
 });
 
 describe('rendering', () => {
   it('gives the stream the same text, usage and cost as the JSON item', () => {
-    const plan = planResult(task({ settings: { thinkingLevel: 'medium' } }), createRng(5));
+    const plan = planResult(task({ settings: { thinkingLevel: 'medium' } }), createRng(5), DEFAULT_MAX_TOKENS);
     const item = toResultItem(plan, label);
     const chunks = [...toStreamChunks(plan, label, createRng(6))].map((e) => e.data as Obj);
     const final = chunks.at(-1)!;
@@ -89,7 +91,7 @@ describe('rendering', () => {
   });
 
   it('paces the stream by the tokens each chunk carries', () => {
-    const plan = planResult(task({ tools: [weather], toolChoice: { type: 'auto' } }), createRng(7));
+    const plan = planResult(task({ tools: [weather], toolChoice: { type: 'auto' } }), createRng(7), DEFAULT_MAX_TOKENS);
     const events = [...toStreamChunks(plan, label, createRng(8))];
     expect(events.reduce((n, e) => n + (e.tokens ?? 0), 0)).toBe(plan.completionTokens);
   });

@@ -8,6 +8,7 @@ import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { composeAnswer, composeThinking, topicOf } from '../../synth/text.js';
 import { rankTools } from '../../synth/tool-match.js';
+import { toolPreamble } from '../../synth/tool-talk.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { countPromptTokens } from './prompt-tokens.js';
 
@@ -33,16 +34,15 @@ export interface ResultPlan {
   thinkingTokens: number;
 }
 
-/** `maxTokens`' documented default (TextInferenceSettings). */
-const DEFAULT_MAX_TOKENS = 4096;
 /** How many reasoning passes each level makes; the document leaves the depth to the model. */
 const THINKING_PASSES: Record<string, number> = { low: 1, medium: 2, high: 3 };
 
-export function planResult(task: Obj, rng: Rng): ResultPlan {
+/** `defaultMaxTokens` is the budget of a task that sets no `maxTokens` (the document's default). */
+export function planResult(task: Obj, rng: Rng, defaultMaxTokens: number): ResultPlan {
   const settings = (task.settings ?? {}) as Obj;
   const messages = task.messages as Obj[];
   const prompt = String(messages[messages.length - 1]?.content ?? '');
-  let budget = Number(settings.maxTokens ?? DEFAULT_MAX_TOKENS);
+  let budget = Number(settings.maxTokens ?? defaultMaxTokens);
 
   const passes = THINKING_PASSES[String(settings.thinkingLevel ?? 'off')] ?? 0;
   const thought = Array.from({ length: passes }, () => composeThinking(rng, prompt)).join(' ');
@@ -53,7 +53,7 @@ export function planResult(task: Obj, rng: Rng): ResultPlan {
   const choice = String((task.toolChoice as Obj | undefined)?.type ?? 'auto');
   let finishReason: FinishReason = 'stop';
   let text: string;
-  if (tool) text = choice === 'auto' ? `I'll use the ${String(tool.name)} tool to help with ${topicOf(prompt)}.` : '';
+  if (tool) text = choice === 'auto' ? toolPreamble([String(tool.name)], prompt) : '';
   else text = cutAtStop(composeAnswer(rng, prompt), (settings.stopSequences ?? []) as string[]).text;
 
   const { pieces, clipped } = clipToBudget(toPieces(text), budget);

@@ -1,12 +1,14 @@
 /**
  * The `runTasks` operation: checks the array, runs each task, and answers in the way each task asked
- * (inline, acknowledged with polling or a webhook, or streamed). Tasks fail on their own; the status is
- * 200 while anything reached `data`, else the status of the first error's code.
+ * (inline, acknowledged with polling or a webhook, or streamed). Tasks fail on their own (a failed task
+ * with a webhook also sends it its error); the status is 200 while anything reached `data`, else the
+ * status of the first error's code.
  */
 import { createRng, hashString } from '../../core/hash.js';
 import type { OperationContext, OperationResult } from '../../core/types.js';
 import type { PacedEvent } from '../../sse/stream.js';
-import { checkRequest } from './check-tasks.js';
+import { requireNumber } from '../schema-keyword.js';
+import { checkRequest, isWebhookURL } from './check-tasks.js';
 import { errorEnvelope, type TaskError } from './errors.js';
 import { planResult, type ResultPlan } from './plan-result.js';
 import { toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
@@ -14,6 +16,8 @@ import { pendingItem, pollResults, storeResults } from './task-store.js';
 import { deliverWebhook } from './webhook.js';
 
 type Obj = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface TextRun {
   plans: ResultPlan[];
@@ -23,12 +27,13 @@ interface TextRun {
 
 export function runTasks(ctx: OperationContext): OperationResult {
   const checked = checkRequest(ctx);
-  if (!checked.ok) return errorEnvelope([checked.error]);
+  if (!checked.ok) return errorEnvelope(ctx, [checked.error]);
   const data: Obj[] = [];
   const errors: TaskError[] = [];
   for (const entry of checked.tasks) {
     if (!entry.ok) {
       errors.push(entry.error);
+      reportToWebhook(ctx, (ctx.body as unknown[])[entry.index], entry.error);
       continue;
     }
     const task = entry.task;
@@ -41,7 +46,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
       else errors.push({ code: 'taskFailedOrNotFound', message: `taskUUID: No task ${taskUUID} is known`, parameter: 'taskUUID', taskUUID, taskType: 'getResponse' });
       continue;
     }
-    const run = runText(task, ctx.provider.prices);
+    const run = runText(task, ctx.provider.prices, defaultMaxTokens(ctx));
     const items = run.plans.map((plan, i) => toResultItem(plan, run.labels[i]!));
     // A webhook makes the task asynchronous whatever deliveryMethod says (the webhook's note).
     const async = task.deliveryMethod === 'async' || typeof task.webhookURL === 'string';
@@ -56,9 +61,27 @@ export function runTasks(ctx: OperationContext): OperationResult {
       deliverWebhook(ctx.state, taskUUID, task.webhookURL, items.map((item) => ({ data: [item] })));
     }
   }
-  if (data.length === 0 && errors.length > 0) return errorEnvelope(errors);
+  if (data.length === 0 && errors.length > 0) return errorEnvelope(ctx, errors);
   return { kind: 'json', body: errors.length > 0 ? { data, errors } : { data } };
 }
+
+/**
+ * A failed task with a webhook sends it one call with its error (the webhook's note): the error as the
+ * API answer reports it, in the `ErrorResponse` envelope. Nothing is sent when the webhookURL itself is
+ * at fault (not a URI, or beside `stream`).
+ */
+function reportToWebhook(ctx: OperationContext, task: unknown, error: TaskError): void {
+  if (!isObject(task) || task.taskType !== 'textInference' || typeof task.webhookURL !== 'string') return;
+  if (error.parameter === 'webhookURL' || !isWebhookURL(ctx, task.webhookURL)) return;
+  const taskUUID = error.taskUUID ?? String(task.taskUUID);
+  deliverWebhook(ctx.state, taskUUID, task.webhookURL, [{ errors: [error], data: [] }]);
+}
+
+/** The budget of a task that sets no `settings.maxTokens`: the default TextInferenceSettings gives. */
+function defaultMaxTokens(ctx: OperationContext): number {
+  return requireNumber(ctx.provider, ctx.operation, MAX_TOKENS, 'default');
+}
+const MAX_TOKENS = ['x-standin-task-schemas', 'textInference', 'properties', 'settings', 'properties', 'maxTokens'];
 
 /** How a task is delivered does not change what it says, so these fields stay out of its seed. */
 const DELIVERY_FIELDS = new Set(['deliveryMethod', 'webhookURL', 'includeCost', 'includeUsage', 'numberResults']);
@@ -71,7 +94,7 @@ const REDRAWS = 4;
  * polled, sent to a webhook or inline, with or without an authentication task beside it; and result 0
  * of `numberResults: 3` is the answer of `numberResults: 1`. Sibling results always differ in text.
  */
-function runText(task: Obj, prices: ResultLabel['prices']): TextRun {
+function runText(task: Obj, prices: ResultLabel['prices'], maxTokens: number): TextRun {
   const content = Object.fromEntries(Object.entries(task).filter(([k]) => !DELIVERY_FIELDS.has(k)));
   const taskSeed = hashString(JSON.stringify(content));
   const count = Number(task.numberResults ?? 1);
@@ -79,10 +102,10 @@ function runText(task: Obj, prices: ResultLabel['prices']): TextRun {
   const texts = new Set<string>();
   for (let i = 0; i < count; i++) {
     let seed = hashString(String(i), taskSeed);
-    let plan = planResult(task, createRng(seed));
+    let plan = planResult(task, createRng(seed), maxTokens);
     for (let redraw = 1; redraw <= REDRAWS && texts.has(plan.pieces.join('')) && plan.pieces.length > 0; redraw++) {
       seed = hashString(`${i}/${redraw}`, taskSeed);
-      plan = planResult(task, createRng(seed));
+      plan = planResult(task, createRng(seed), maxTokens);
     }
     texts.add(plan.pieces.join(''));
     run.plans.push(plan);

@@ -1,8 +1,8 @@
 /**
  * Webhook delivery (runware.yaml `webhooks.textInferenceResult`): one POST of `{"data": [result]}` per
- * result, in result order, in the background so the API answer never waits for it. A failed call (no
- * connection, a non-2xx answer, a timeout) is retried a few times with a short backoff, then recorded
- * as failed. The document has no field that reports deliveries, so the record stays inside standin;
+ * result, in result order (for a failed task, one POST of `{"errors": [error], "data": []}`), in the
+ * background so the API answer never waits for it. A failed call (no connection, a non-2xx answer, a
+ * timeout) is retried a few times with a short backoff, then recorded as failed. The document has no field that reports deliveries, so the record stays inside standin;
  * `webhookDeliveries` exposes it to tests. Nothing here may throw into the server.
  */
 type Obj = Record<string, unknown>;
