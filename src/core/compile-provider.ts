@@ -46,7 +46,7 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
       throw new Error(`standin: ${name}: x-standin-triggers.${trigger} names ${status}, which no operation documents`);
     }
   }
-  return {
+  const runtime: ProviderRuntime = {
     name,
     document,
     profile,
@@ -58,6 +58,8 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
     state: new Map(),
     prices: pricesOf(name, document),
   };
+  profile.checkDocument?.(runtime);
+  return runtime;
 }
 
 /** `x-standin-prices: { input, output }` in USD per million tokens, as price lists state them. */

@@ -248,7 +248,7 @@ export function createEngine(config: EngineConfig): Engine {
     const entries = [...op.catalogue.values(), ...provider.catalogue.values()];
     // A named type uses its own entry; otherwise the provider's first server-side error, as documented.
     const entry = entries.find((e) => type !== undefined && e.errorType === type) ?? entries.find((e) => e.status >= 500) ?? entries[0]!;
-    const body = provider.profile.errorBody(entry.template, { requestId, type });
+    const body = provider.profile.errorBody(entry.template, { requestId, type }, provider);
     return { after: prefer.streamErrorAfter ?? 3, event: provider.profile.streamErrorEvent(body) };
   }
 

@@ -35,7 +35,7 @@ export function renderError(
   if (!entry) {
     return problem(500, `standin: status ${status} is not documented for provider ${provider.name}`);
   }
-  const body = provider.profile.errorBody(entry.template, details);
+  const body = provider.profile.errorBody(entry.template, details, provider);
   const headers = renderHeaders(entry.headers, details, { 'content-type': 'application/json', ...extra.defaults });
   Object.assign(headers, extra.overrides);
   return jsonReply(status, body, headers);

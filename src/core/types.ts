@@ -65,7 +65,13 @@ export interface Profile {
   /** A fresh request id in the provider's form. */
   requestId(): string;
   /** The error body for a status, from the catalogue's template. */
-  errorBody(template: unknown, error: { message?: string; requestId: string; param?: string; type?: string; trigger?: Trigger }): unknown;
+  errorBody(
+    template: unknown,
+    error: { message?: string; requestId: string; param?: string; type?: string; trigger?: Trigger },
+    provider: ProviderRuntime,
+  ): unknown;
+  /** Checks, at start-up, what the profile reads from its document beyond what the engine compiles. */
+  checkDocument?(provider: ProviderRuntime): void;
   /** The error type named inside a catalogue template, so a stream error can be looked up by type. */
   errorTypeOf(template: unknown): string | undefined;
   /** A mid-stream error event carrying that error body. */

@@ -87,7 +87,7 @@ function readTables(document: JsonObject): CodeTables {
 const checkedProviders = new WeakMap<ProviderRuntime, CodeTables>();
 
 /** A provider's code tables, once checked against its error catalogue (every status must be documented). */
-function providerTables(provider: ProviderRuntime): CodeTables {
+export function providerTables(provider: ProviderRuntime): CodeTables {
   let tables = checkedProviders.get(provider);
   if (!tables) {
     tables = codeTables(provider.document);

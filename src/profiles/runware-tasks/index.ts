@@ -3,8 +3,8 @@
  * are checked one by one, how answers are synthesised and delivered, and how the error codes are set.
  */
 import { randomId } from '../../core/hash.js';
-import type { JsonObject, Profile } from '../../core/types.js';
-import { codeTables, errorBody, errorTypeOf } from './errors.js';
+import type { Profile } from '../../core/types.js';
+import { errorBody, errorTypeOf, providerTables } from './errors.js';
 import { runTasks } from './run-tasks.js';
 
 type Obj = Record<string, unknown>;
@@ -16,8 +16,9 @@ export const runwareTasks: Profile = {
   operations: { runTasks },
   // Runware sends no request id; the engine still needs one for its own bookkeeping.
   requestId: () => randomId('rw_', 24),
-  // Unbound, a template keeps its code; `runwareTasksFor` sets it from the document's trigger codes.
-  errorBody: (template, details) => errorBody(template, details),
+  // The code comes from the document's trigger codes (x-standin-trigger-codes).
+  errorBody: (template, details, provider) => errorBody(template, details, providerTables(provider)),
+  checkDocument: (provider) => void providerTables(provider),
   errorTypeOf,
   // A data-only stream: an error is a data line holding the error list, and the stream ends there.
   streamErrorEvent: (body) => ({ data: { errors: (body as Obj).errors } }),
@@ -29,19 +30,10 @@ export const runwareTasks: Profile = {
     if (!isObject(first) || first.taskType !== 'authentication') return undefined;
     return typeof first.apiKey === 'string' && first.apiKey.length > 0 ? first.apiKey : undefined;
   },
-  // The model of the first text task (the engine only asks for bodies it validates itself).
+  // The model of the first text task: the contract replay classifies recorded exchanges by it (the
+  // engine checks models per task in check-tasks.ts, since it leaves this body to the profile).
   modelOf(body) {
     const task = Array.isArray(body) ? body.find((t) => isObject(t) && t.taskType === 'textInference') : undefined;
     return isObject(task) && typeof task.model === 'string' ? task.model : undefined;
   },
 };
-
-/**
- * The profile bound to one document: the code of a whole-request error comes from its
- * `x-standin-trigger-codes`, which the engine does not pass to `errorBody`. Tables that do not hold
- * together fail here, at start-up.
- */
-export function runwareTasksFor(document: JsonObject): Profile {
-  const tables = codeTables(document);
-  return { ...runwareTasks, errorBody: (template, details) => errorBody(template, details, tables) };
-}
