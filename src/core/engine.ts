@@ -48,8 +48,8 @@ export function createEngine(config: EngineConfig): Engine {
   const attempts = new Map<string, number>();
 
   async function handle(request: EngineRequest): Promise<Reply> {
-    const url = new URL(request.url);
-    let path = url.pathname;
+    const target = splitTarget(request.url);
+    let path = target.pathname;
     if (path === '/health' || path === '/_standin/health') {
       return jsonReply(200, { status: 'ok', providers: config.providers.map((p) => p.name) });
     }
@@ -64,16 +64,16 @@ export function createEngine(config: EngineConfig): Engine {
         return problem(404, `No provider at /${first}. Providers: ${[...byName.keys()].map((n) => `/${n}`).join(', ')}`);
       }
     }
-    return handleProvider(provider!, routers.get(provider!.name)!(request.method, path), request, url);
+    return handleProvider(provider!, routers.get(provider!.name)!(request.method, path), request, target);
   }
 
-  async function handleProvider(provider: ProviderRuntime, match: RouteMatch, request: EngineRequest, url: URL): Promise<Reply> {
+  async function handleProvider(provider: ProviderRuntime, match: RouteMatch, request: EngineRequest, target: Target): Promise<Reply> {
     const profile = provider.profile;
     const requestId = profile.requestId();
     if (match.kind !== 'found') {
       const trigger = match.kind === 'not-found' ? 'unknown-route' : 'method-not-allowed';
       const message =
-        match.kind === 'not-found' ? `Not found: ${request.method} ${url.pathname}` : `Method ${request.method} not allowed`;
+        match.kind === 'not-found' ? `Not found: ${request.method} ${target.pathname}` : `Method ${request.method} not allowed`;
       return renderError(provider, undefined, statusForTrigger(provider, trigger), { requestId, message, trigger });
     }
     const op = match.op;
@@ -85,7 +85,7 @@ export function createEngine(config: EngineConfig): Engine {
     const keyMayBeInBody = !auth.ok && auth.trigger === 'missing-key' && op.hasBody && profile.credentialFromBody !== undefined;
     if (!auth.ok && !keyMayBeInBody) return fail(auth.trigger, auth.message);
 
-    const prefer = parsePrefer(request.headers.get('prefer'), url.searchParams);
+    const prefer = parsePrefer(request.headers.get('prefer'), target.searchParams);
 
     let bodyText = '';
     let body: unknown;
@@ -123,7 +123,7 @@ export function createEngine(config: EngineConfig): Engine {
       if (!request.headers.get(name)) return fail('invalid-request', `${name}: header is required`, name);
     }
     for (const q of op.queryParams) {
-      const raw = url.searchParams.get(q.name);
+      const raw = target.searchParams.get(q.name);
       if (raw === null) {
         if (q.required) return fail('invalid-request', `${q.name}: Field required`, q.name);
         continue;
@@ -156,7 +156,7 @@ export function createEngine(config: EngineConfig): Engine {
       provider,
       operation: op,
       request,
-      url,
+      url: new URL(request.url),
       body,
       pathParams: match.params,
       prefer,
@@ -287,6 +287,24 @@ export function createEngine(config: EngineConfig): Engine {
     handle: safeHandle,
     fetch: async (request: Request) => toResponse(await safeHandle(request)),
   };
+}
+
+interface Target {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+const NO_QUERY = new URLSearchParams();
+
+/** Path and query of an absolute URL, without a full URL parse on every request. */
+function splitTarget(href: string): Target {
+  const hostEnd = href.indexOf('/', href.indexOf('//') + 2);
+  if (hostEnd < 0) return { pathname: '/', searchParams: NO_QUERY };
+  const q = href.indexOf('?', hostEnd);
+  const hash = href.indexOf('#', hostEnd);
+  const pathEnd = q >= 0 ? q : hash >= 0 ? hash : href.length;
+  const query = q >= 0 ? href.slice(q + 1, hash > q ? hash : href.length) : '';
+  return { pathname: href.slice(hostEnd, pathEnd), searchParams: query ? new URLSearchParams(query) : NO_QUERY };
 }
 
 function diagnose(headers: Record<string, string>, prefer: Prefer): void {

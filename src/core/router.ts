@@ -28,7 +28,7 @@ export function createRouter(operations: OperationRuntime[]): (method: string, p
     templated.push({ op, pattern: new RegExp(`^${source}$`), names });
   }
   return (method, rawPath) => {
-    const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+    const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.replace(/\/+$/, '') : rawPath;
     const candidates: { op: OperationRuntime; params: Record<string, string> }[] = [];
     for (const op of exact.get(path) ?? []) candidates.push({ op, params: {} });
     if (candidates.length === 0) {
