@@ -12,8 +12,31 @@ export interface HeaderContext extends HeaderValues {
 
 export type HeaderRecord = Record<string, string>;
 
+interface SplitSpecs {
+  fixed: HeaderRecord;
+  derived: HeaderSpec[];
+}
+
+const split = new WeakMap<HeaderSpec[], SplitSpecs>();
+
+/** The headers whose values never change, as one record, and the rest, computed once per list. */
+function splitSpecs(specs: HeaderSpec[]): SplitSpecs {
+  let parts = split.get(specs);
+  if (!parts) {
+    parts = { fixed: {}, derived: [] };
+    for (const spec of specs) {
+      if (spec.derived) parts.derived.push(spec);
+      else if (spec.value !== undefined) parts.fixed[spec.name] = spec.value;
+    }
+    split.set(specs, parts);
+  }
+  return parts;
+}
+
 export function renderHeaders(specs: HeaderSpec[], ctx: HeaderContext, into: HeaderRecord): HeaderRecord {
-  for (const spec of specs) {
+  const { fixed, derived } = splitSpecs(specs);
+  Object.assign(into, fixed);
+  for (const spec of derived) {
     const value = headerValue(spec, ctx);
     if (value !== undefined) into[spec.name] = value;
   }
