@@ -1,11 +1,8 @@
-/**
- * The media types the suite tells apart by a content-type header, each test written once.
- * `isJsonMediaType` is the engine's own test of a request's content type (src/core/engine.ts, which
- * does not export it): the two copies must agree.
- */
-export function isJsonMediaType(contentType: string): boolean {
-  return /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
-}
+/** The media types the suite tells apart by a content-type header, each test written once. */
+import { isJsonContentType } from '../core/reply.js';
+
+/** The engine's own JSON test, so the suite and the mock agree on what counts as JSON. */
+export const isJsonMediaType = isJsonContentType;
 
 export function isEventStream(contentType: string): boolean {
   return /^text\/event-stream/i.test(contentType.trim());

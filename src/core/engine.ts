@@ -13,7 +13,7 @@ import { createRouter, type RouteMatch } from './router.js';
 import type { EngineOptions, OperationContext, OperationResult, OperationRuntime, ProviderRuntime } from './types.js';
 import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
 import { createSseStream } from '../sse/stream.js';
-import { jsonReply, toResponse, type EngineRequest, type Reply } from './reply.js';
+import { isJsonContentType, jsonReply, toResponse, type EngineRequest, type Reply } from './reply.js';
 
 export interface Engine {
   /** The Fetch API entry: MSW handlers, the fetch drop-in, the in-process contract target. */
@@ -91,7 +91,7 @@ export function createEngine(config: EngineConfig): Engine {
     let body: unknown;
     if (op.hasBody) {
       const contentType = request.headers.get('content-type') ?? '';
-      if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim())) {
+      if (!isJsonContentType(contentType)) {
         await request.body?.cancel().catch(() => undefined);
         return fail('unsupported-media-type', `Content-Type must be application/json, got '${contentType || 'none'}'`);
       }
@@ -216,10 +216,14 @@ export function createEngine(config: EngineConfig): Engine {
         return renderError(provider, op, status, { requestId, message: result.message, param: result.param, trigger: result.trigger });
       }
       case 'json': {
-        const headers = renderHeaders(op.successHeaders, { requestId, ...result.headerValues }, { 'content-type': 'application/json' });
+        const status = result.status ?? 200;
+        // An answer with an error status carries that status's documented headers, not the success's.
+        const specs = status >= 400 ? (catalogueEntry(provider, op, status)?.headers ?? []) : op.successHeaders;
+        const headerContext = { requestId, retryAfter: prefer.retryAfter, ...result.headerValues };
+        const headers = renderHeaders(specs, headerContext, { 'content-type': 'application/json' });
         if (result.headers) Object.assign(headers, result.headers);
         diagnose(headers, prefer);
-        return jsonReply(result.status ?? 200, result.body, headers);
+        return jsonReply(status, result.body, headers);
       }
       case 'stream': {
         const sse = op.sse;

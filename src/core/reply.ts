@@ -18,6 +18,11 @@ export interface EngineRequest {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
+/** Whether a content type is JSON (`application/json`, or a `+json` type), with or without parameters. */
+export function isJsonContentType(contentType: string): boolean {
+  return /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
+
 export function jsonReply(status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Reply {
   return { status, headers, body: JSON.stringify(body) };
 }

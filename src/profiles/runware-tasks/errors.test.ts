@@ -2,6 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDocuments } from '../../node/load-documents.js';
 import type { JsonObject, OperationContext } from '../../core/types.js';
 import { createStandin } from '../../standin.js';
+import { compileProvider } from '../../core/compile-provider.js';
+import { createEngine } from '../../core/engine.js';
+import { defaultEngineOptions } from '../../core/types.js';
+import { createAjv } from '../../core/validator.js';
+import { runwareTasks } from './index.js';
 import { codeTables, errorBody, errorEnvelope, errorTypeOf, statusOfErrors, type CodeTables } from './errors.js';
 
 let document: JsonObject;
@@ -84,15 +89,30 @@ describe('codes and statuses', () => {
     expect(statusOfErrors.bind(null, [{ code: 'noSuchCode', message: '' }], tables)).toThrow(/noSuchCode/);
   });
 
-  it('sends the headers the document declares for the status of an all-failed answer', () => {
-    const contextFor = (doc: JsonObject, retryAfter?: number): OperationContext => {
-      const provider = createStandin({ documents: { runware: doc } }).providers[0]!;
-      return { provider, operation: provider.operations[0]!, requestId: 'rw_test', prefer: { unknown: [], retryAfter } } as unknown as OperationContext;
-    };
+  it('sends the headers the document declares for the status of an all-failed answer', async () => {
     const limited = [{ code: 'rateLimitExceeded', message: 'Too many requests.' }];
-    expect(errorEnvelope(contextFor(document), limited)).toEqual({ kind: 'json', status: 429, body: { errors: limited, data: [] }, headers: { 'retry-after': '1' } });
-    expect((errorEnvelope(contextFor(document, 7), limited) as any).headers).toEqual({ 'retry-after': '7' });
-    expect(errorEnvelope(contextFor(document), [{ code: 'invalidParameter', message: 'm' }])).toMatchObject({ status: 400, headers: {} });
+    const invalid = [{ code: 'invalidParameter', message: 'm' }];
+    // An engine whose runTasks fails every request with the given errors, rendered by the real engine.
+    const answer = async (errors: typeof limited, prefer?: string) => {
+      const ajv = createAjv();
+      const profile = { ...runwareTasks, operations: { runTasks: (ctx: OperationContext) => errorEnvelope(ctx, errors) } };
+      const engine = createEngine({ providers: [compileProvider('runware', document, profile, ajv)], ajv, mount: 'root', options: defaultEngineOptions });
+      const res = await engine.fetch(
+        new Request('http://standin/v1', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer k', ...(prefer ? { prefer } : {}) },
+          body: '[]',
+        }),
+      );
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+    };
+    expect(await answer(limited)).toEqual({ status: 429, retryAfter: '1', body: { errors: limited, data: [] } });
+    expect((await answer(limited, 'retry-after=7')).retryAfter).toBe('7');
+    expect(await answer(invalid)).toMatchObject({ status: 400, retryAfter: null });
+    const contextFor = (doc: JsonObject): OperationContext => {
+      const provider = createStandin({ documents: { runware: doc } }).providers[0]!;
+      return { provider, operation: provider.operations[0]!, requestId: 'rw_test', prefer: { unknown: [] } } as unknown as OperationContext;
+    };
     const teapot = structuredClone(document) as any;
     teapot['x-standin-error-codes'].teapot = 418;
     expect(() => errorEnvelope(contextFor(teapot), [{ code: 'teapot', message: 'm' }])).toThrow(/teapot names 418, which no operation documents/);

@@ -3,8 +3,6 @@
  * from codes to HTTP statuses, nor from standin's triggers to codes; the document states both
  * (`x-standin-error-codes`, `x-standin-trigger-codes` in runware.yaml, see openapi/CONVENTIONS.md).
  */
-import { catalogueEntry } from '../../core/errors.js';
-import { renderHeaders } from '../../core/headers.js';
 import type { JsonObject, OperationContext, OperationResult, ProviderRuntime, Trigger } from '../../core/types.js';
 type Obj = Record<string, unknown>;
 
@@ -114,10 +112,8 @@ export function statusOfErrors(errors: readonly TaskError[], tables: CodeTables)
  * declares for its status (e.g. Retry-After on a 429).
  */
 export function errorEnvelope(ctx: OperationContext, errors: TaskError[]): OperationResult {
-  const status = statusOfErrors(errors, providerTables(ctx.provider));
-  const entry = catalogueEntry(ctx.provider, ctx.operation, status);
-  const headers = renderHeaders(entry?.headers ?? [], { requestId: ctx.requestId, retryAfter: ctx.prefer.retryAfter }, {});
-  return { kind: 'json', status, body: { errors, data: [] }, headers };
+  // The engine sends the documented headers of the status (Retry-After on a 429, ...).
+  return { kind: 'json', status: statusOfErrors(errors, providerTables(ctx.provider)), body: { errors, data: [] } };
 }
 
 /**
