@@ -156,7 +156,7 @@ export function createEngine(config: EngineConfig): Engine {
       provider,
       operation: op,
       request,
-      url: new URL(request.url),
+      query: target.searchParams,
       body,
       pathParams: match.params,
       prefer,

@@ -39,7 +39,8 @@ export interface OperationContext {
   provider: ProviderRuntime;
   operation: OperationRuntime;
   request: EngineRequest;
-  url: URL;
+  /** The request's query parameters (the engine splits the URL without a full parse). */
+  query: URLSearchParams;
   body: unknown;
   pathParams: Record<string, string>;
   prefer: Prefer;

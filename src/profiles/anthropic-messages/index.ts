@@ -25,8 +25,8 @@ function createMessage(ctx: OperationContext): OperationResult {
 
 function listModels(ctx: OperationContext): OperationResult {
   const example = (ctx.operation.example ?? { data: [] }) as { data: { id: string }[] };
-  const limit = Number(ctx.url.searchParams.get('limit') ?? 20);
-  const after = ctx.url.searchParams.get('after_id');
+  const limit = Number(ctx.query.get('limit') ?? 20);
+  const after = ctx.query.get('after_id');
   const start = after ? example.data.findIndex((m) => m.id === after) + 1 : 0;
   const data = example.data.slice(start, start + limit);
   return {
