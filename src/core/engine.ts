@@ -5,7 +5,7 @@
  */
 import { authenticate, isRejected } from './authenticate.js';
 import { catalogueEntry, problem, renderError, statusForTrigger } from './errors.js';
-import { createRng, hashString } from './hash.js';
+import { createRng, hashJson, hashString } from './hash.js';
 import { renderHeaders } from './headers.js';
 import { parsePrefer, type Prefer } from './prefer.js';
 import { readBodyLimited } from './read-body.js';
@@ -37,6 +37,7 @@ export interface EngineConfig {
 }
 
 const ATTEMPT_MEMORY = 10_000;
+const STREAM_FLAGS: ReadonlySet<string> = new Set(['stream', 'stream_options']);
 /** Where an operation's JSON request-body schema sits, relative to the operation. */
 export const BODY_SCHEMA = '/requestBody/content/application~1json/schema';
 
@@ -150,8 +151,9 @@ export function createEngine(config: EngineConfig): Engine {
     }
 
     const handler = profile.operations[op.operationId];
-    // Key order is part of the request as sent; SDKs send equal requests with equal order.
-    const seed = hashString(JSON.stringify(withoutStreamFlags(body)) ?? '');
+    // Key order is part of the request as sent; SDKs send equal requests with equal order. The stream
+    // flags must not change what is said, so they are left out.
+    const seed = hashJson(body, STREAM_FLAGS);
     const ctx: OperationContext = {
       provider,
       operation: op,
@@ -318,9 +320,3 @@ function diagnose(headers: Record<string, string>, prefer: Prefer): void {
   }
 }
 
-/** The stream flag must not change what is said, so it is left out of the seed. */
-function withoutStreamFlags(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  const { stream: _s, stream_options: _o, ...rest } = body as Record<string, unknown>;
-  return rest;
-}

@@ -13,6 +13,40 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+const mix = (h: number, n: number): number => Math.imul(h ^ n, 0x01000193) >>> 0;
+
+/**
+ * FNV-1a over a parsed JSON value: its structure, keys in order and text, without serialising it first
+ * (several times faster than hashing `JSON.stringify(value)`, which the engine did on every request).
+ * Top-level keys in `skip` are left out. Lengths are mixed in, so `["ab","c"]` and `["a","bc"]` differ.
+ */
+export function hashJson(value: unknown, skip?: ReadonlySet<string>, h = 0x811c9dc5): number {
+  switch (typeof value) {
+    case 'string':
+      return hashString(value, mix(h, value.length));
+    case 'number':
+      return hashString(String(value), mix(h, 0x23));
+    case 'boolean':
+      return mix(h, value ? 0x74 : 0x66);
+    case 'object': {
+      if (value === null) return mix(h, 0x6e);
+      if (Array.isArray(value)) {
+        h = mix(h, 0x5b ^ value.length);
+        for (const item of value) h = hashJson(item, undefined, h);
+        return h;
+      }
+      h = mix(h, 0x7b);
+      for (const key in value) {
+        if (skip?.has(key)) continue;
+        h = hashJson((value as Record<string, unknown>)[key], undefined, hashString(key, mix(h, key.length)));
+      }
+      return mix(h, 0x7d);
+    }
+    default:
+      return h;
+  }
+}
+
 export interface Rng {
   /** A float in [0, 1). */
   next(): number;

@@ -4,7 +4,7 @@
  * with a webhook also sends it its error); the status is 200 while anything reached `data`, else the
  * status of the first error's code.
  */
-import { createRng, hashString } from '../../core/hash.js';
+import { createRng, hashJson, hashString } from '../../core/hash.js';
 import type { OperationContext, OperationResult } from '../../core/types.js';
 import type { PacedEvent } from '../../sse/stream.js';
 import { requireNumber } from '../schema-keyword.js';
@@ -95,8 +95,7 @@ const REDRAWS = 4;
  * of `numberResults: 3` is the answer of `numberResults: 1`. Sibling results always differ in text.
  */
 function runText(task: Obj, prices: ResultLabel['prices'], maxTokens: number): TextRun {
-  const content = Object.fromEntries(Object.entries(task).filter(([k]) => !DELIVERY_FIELDS.has(k)));
-  const taskSeed = hashString(JSON.stringify(content));
+  const taskSeed = hashJson(task, DELIVERY_FIELDS);
   const count = Number(task.numberResults ?? 1);
   const run: TextRun = { plans: [], labels: [], seeds: [] };
   const texts = new Set<string>();
