@@ -8,6 +8,36 @@ export function toPieces(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
+/** Whether a UTF-16 code unit is whitespace as `\s` has it. */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/**
+ * The first `budget` word pieces of a text, as `toPieces(text).slice(0, budget).join('')` would give
+ * them, and how many there are, without building the list: a non-streamed answer never needs it.
+ */
+export function clipPieces(text: string, budget: number): { text: string; tokens: number; clipped: boolean } {
+  const limit = Math.max(budget, 0);
+  let tokens = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) {
+      if (tokens === limit) return { text: text.slice(0, i).trimEnd(), tokens, clipped: true };
+      tokens++;
+    }
+    inWord = !space;
+  }
+  // Whitespace after the last word is a piece of its own (as in `toPieces`).
+  if (text.length > 0 && !inWord) {
+    if (tokens === limit) return { text: text.trimEnd(), tokens, clipped: true };
+    tokens++;
+  }
+  return { text, tokens, clipped: false };
+}
+
 /** Input tokens for a string: about four characters per token, as the providers' rough guides say. */
 export function textTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(text.length / 4);

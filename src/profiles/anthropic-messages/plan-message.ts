@@ -4,9 +4,9 @@
  */
 import { makeId, type Rng } from '../../core/hash.js';
 import { composeAnswer, composeSignature, composeThinking, topicOf } from '../../synth/text.js';
-import { jsonTokens, toPieces } from '../../synth/tokens.js';
+import { clipPieces, jsonTokens } from '../../synth/tokens.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
-import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
+import { cutAtStop } from '../../synth/cut-text.js';
 import { rankTools } from '../../synth/tool-match.js';
 import { contentText, toolPreamble, toolResultAnswer } from '../../synth/tool-talk.js';
 import { countInputTokens } from './input-tokens.js';
@@ -14,8 +14,8 @@ import { countInputTokens } from './input-tokens.js';
 type Block = Record<string, unknown>;
 
 export type PlannedBlock =
-  | { type: 'text'; pieces: string[] }
-  | { type: 'thinking'; pieces: string[]; signature: string }
+  | { type: 'text'; text: string; tokens: number }
+  | { type: 'thinking'; text: string; tokens: number; signature: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown; json: string; tokens: number };
 
 export interface MessagePlan {
@@ -47,9 +47,9 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
 
   const thinking = body.thinking as Block | undefined;
   if (thinking?.type === 'enabled') {
-    const pieces = toPieces(composeThinking(rng, prompt)).slice(0, Math.min(Number(thinking.budget_tokens), budget));
-    budget -= pieces.length;
-    blocks.push({ type: 'thinking', pieces, signature: composeSignature(rng) });
+    const { text, tokens } = clipPieces(composeThinking(rng, prompt), Math.min(Number(thinking.budget_tokens), budget));
+    budget -= tokens;
+    blocks.push({ type: 'thinking', text, tokens, signature: composeSignature(rng) });
   }
 
   // After a tool result the model answers in text, so agent loops end.
@@ -70,13 +70,13 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
     }
   }
 
-  const { pieces, clipped } = clipToBudget(toPieces(text), budget);
-  if (clipped) {
+  const clip = clipPieces(text, budget);
+  if (clip.clipped) {
     stopReason = 'max_tokens';
     stopSequence = null;
   }
-  budget -= pieces.length;
-  if (pieces.length) blocks.push({ type: 'text', pieces });
+  budget -= clip.tokens;
+  if (clip.tokens) blocks.push({ type: 'text', text: clip.text, tokens: clip.tokens });
 
   if (tool && stopReason !== 'max_tokens') {
     const input = sampleSchema(tool.input_schema as Block, { rng, topic: topicOf(prompt), root: tool.input_schema as Block });
@@ -90,7 +90,7 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
     }
   }
 
-  const outputTokens = blocks.reduce((n, b) => n + (b.type === 'tool_use' ? b.tokens : b.pieces.length), 0);
+  const outputTokens = blocks.reduce((n, b) => n + b.tokens, 0);
   return {
     ok: true,
     plan: {

@@ -1,6 +1,7 @@
 /** Renders a message plan as Anthropic's JSON `Message` or as its SSE event sequence. */
 import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/stream.js';
+import { toPieces } from '../../synth/tokens.js';
 import type { MessagePlan, PlannedBlock } from './plan-message.js';
 
 function usage(plan: MessagePlan) {
@@ -16,9 +17,9 @@ function usage(plan: MessagePlan) {
 function blockJson(block: PlannedBlock) {
   switch (block.type) {
     case 'text':
-      return { type: 'text', text: block.pieces.join('') };
+      return { type: 'text', text: block.text };
     case 'thinking':
-      return { type: 'thinking', thinking: block.pieces.join(''), signature: block.signature };
+      return { type: 'thinking', thinking: block.text, signature: block.signature };
     case 'tool_use':
       return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
   }
@@ -63,9 +64,10 @@ export function* toStreamEvents(plan: MessagePlan, rng: Rng): Generator<PacedEve
     } else {
       const kind = block.type === 'text' ? 'text_delta' : 'thinking_delta';
       const field = block.type === 'text' ? 'text' : 'thinking';
-      for (let i = 0; i < block.pieces.length; ) {
-        const n = Math.min(rng.int(1, 3), block.pieces.length - i);
-        yield event({ type: 'content_block_delta', index, delta: { type: kind, [field]: block.pieces.slice(i, i + n).join('') } }, n);
+      const pieces = toPieces(block.text);
+      for (let i = 0; i < pieces.length; ) {
+        const n = Math.min(rng.int(1, 3), pieces.length - i);
+        yield event({ type: 'content_block_delta', index, delta: { type: kind, [field]: pieces.slice(i, i + n).join('') } }, n);
         i += n;
       }
       if (block.type === 'thinking') {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/hash.js';
+import { clipPieces, toPieces } from './tokens.js';
+
+describe('clipPieces', () => {
+  it('agrees with toPieces: the same first pieces, the same count, and says when it cut', () => {
+    const rng = createRng(42);
+    const alphabet = ['a', 'b', ' ', ' ', '\n', '\t', '\u00a0', '\u3000', 'é', '.', '\ud83d\ude00'];
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let i = rng.int(0, 24); i > 0; i--) text += rng.pick(alphabet);
+      const pieces = toPieces(text);
+      const budget = rng.int(-1, pieces.length + 1);
+      const kept = pieces.slice(0, Math.max(budget, 0));
+      expect(clipPieces(text, budget), JSON.stringify({ text, budget })).toEqual({
+        text: kept.join(''),
+        tokens: kept.length,
+        clipped: pieces.length > Math.max(budget, 0),
+      });
+    }
+  });
+
+  it('counts a trailing run of whitespace as a piece of its own', () => {
+    expect(clipPieces('one two  ', 10)).toEqual({ text: 'one two  ', tokens: 3, clipped: false });
+    expect(clipPieces('one two  ', 2)).toEqual({ text: 'one two', tokens: 2, clipped: true });
+    expect(clipPieces('', 0)).toEqual({ text: '', tokens: 0, clipped: false });
+  });
+});
