@@ -8,12 +8,20 @@ export function authenticate(op: OperationRuntime, headers: { get(name: string):
   if (alternatives.length === 0) return { ok: true };
   let offered: string | undefined;
   for (const alternative of alternatives) {
-    const keys = alternative.map((scheme) => credential(headers.get(scheme.header), scheme.bearer));
-    if (keys.some((k) => k === undefined)) {
-      offered ??= keys.find((k) => k !== undefined);
-      continue;
+    // An empty requirement (`{}`) makes authentication optional, as OpenAPI has it.
+    if (alternative.length === 0) return { ok: true };
+    // An alternative holds when every scheme in it has a credential; the first one is the key.
+    let key: string | undefined;
+    let complete = true;
+    for (const scheme of alternative) {
+      const value = credential(headers.get(scheme.header), scheme.bearer);
+      if (value === undefined) complete = false;
+      else {
+        key ??= value;
+        offered ??= value;
+      }
     }
-    const key = keys[0]!;
+    if (!complete || key === undefined) continue;
     if (isRejected(key, options)) return { ok: false, trigger: 'invalid-key', message: 'Invalid API key' };
     return { ok: true, key };
   }

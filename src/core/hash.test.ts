@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashJson } from './hash.js';
+import { createRng, hashJson, makeId, randomId } from './hash.js';
 
 describe('hashJson', () => {
   it('is equal for equal values however they were written, and skips the named top-level keys', () => {
@@ -32,5 +32,22 @@ describe('hashJson', () => {
     ];
     const hashes = new Set(values.map((v) => hashJson(v)));
     expect(hashes.size).toBe(values.length);
+  });
+});
+
+describe('makeId', () => {
+  it('is the prefix and base-62 characters, the same for the same generator state', () => {
+    const id = makeId(createRng(1), 'msg_01', 22);
+    expect(id).toMatch(/^msg_01[0-9A-Za-z]{22}$/);
+    expect(makeId(createRng(1), 'msg_01', 22)).toBe(id);
+    expect(makeId(createRng(2), 'msg_01', 22)).not.toBe(id);
+  });
+
+  it('draws every character of the alphabet, and fresh ids differ', () => {
+    const rng = createRng(3);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) for (const c of makeId(rng, '', 24)) seen.add(c);
+    expect(seen.size).toBe(62);
+    expect(randomId('req_', 20)).not.toBe(randomId('req_', 20));
   });
 });

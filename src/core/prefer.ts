@@ -31,7 +31,11 @@ const NUMERIC: Record<string, keyof Prefer> = {
   'tokens-per-second': 'tokensPerSecond',
 };
 
+/** What a request without directives gets: shared, so the common case allocates nothing. */
+const NO_DIRECTIVES: Prefer = Object.freeze({ unknown: Object.freeze([]) as unknown as string[] });
+
 export function parsePrefer(header: string | null, query: URLSearchParams): Prefer {
+  if (!header && query.size === 0) return NO_DIRECTIVES;
   const prefer: Prefer = { unknown: [] };
   const pairs: [string, string][] = [];
   if (header) {

@@ -29,6 +29,8 @@ const SENTENCES = [
   'Structured output is easier to validate than free text.',
 ];
 
+const ALL_SENTENCES = 2 ** SENTENCES.length - 1;
+
 const CLOSERS = ['Let me know if you want more detail.', 'I hope this helps.', 'Happy to go deeper on any part.'];
 
 const STOPWORDS = new Set(
@@ -74,16 +76,17 @@ export function topicOf(prompt: string): string {
 /** An answer of roughly `sentences` sentences about the prompt. */
 export function composeAnswer(rng: Rng, prompt: string, sentences = rng.int(2, 5)): string {
   const topic = topicOf(prompt);
-  const parts = [rng.pick(OPENERS).replace('{topic}', topic)];
-  const used = new Set<number>();
-  while (parts.length < sentences) {
+  let answer = rng.pick(OPENERS).replace('{topic}', topic);
+  // Sentences already used, one bit each (the bank has fewer than 32).
+  let used = 0;
+  for (let count = 1; count < sentences; ) {
     const i = rng.int(0, SENTENCES.length - 1);
-    if (used.has(i) && used.size < SENTENCES.length) continue;
-    used.add(i);
-    parts.push(SENTENCES[i]!);
+    if (used & (1 << i) && used !== ALL_SENTENCES) continue;
+    used |= 1 << i;
+    answer += ` ${SENTENCES[i]!}`;
+    count++;
   }
-  parts.push(rng.pick(CLOSERS));
-  return parts.join(' ');
+  return `${answer} ${rng.pick(CLOSERS)}`;
 }
 
 /** The model's visible reasoning when extended thinking is on. */

@@ -12,6 +12,7 @@ import { contentText, toolPreamble, toolResultAnswer } from '../../synth/tool-ta
 import { countInputTokens } from './input-tokens.js';
 
 type Block = Record<string, unknown>;
+const NONE: readonly Block[] = Object.freeze([]);
 
 export type PlannedBlock =
   | { type: 'text'; text: string; tokens: number }
@@ -34,10 +35,10 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   const invalid = checkSemantics(body);
   if (invalid) return { ok: false, ...invalid };
   const messages = body.messages as Block[];
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const lastUser = messages.findLast((m) => m.role === 'user');
   const prompt = lastUser ? textOf(lastUser.content) : '';
-  const toolResults = lastUser && Array.isArray(lastUser.content) ? (lastUser.content as Block[]).filter((b) => b.type === 'tool_result') : [];
-  const tools = ((body.tools ?? []) as Block[]).filter((t) => t.input_schema);
+  const toolResults = lastUser && Array.isArray(lastUser.content) ? (lastUser.content as Block[]).filter((b) => b.type === 'tool_result') : NONE;
+  const tools = body.tools ? (body.tools as Block[]).filter((t) => t.input_schema) : NONE;
   const choice = ((body.tool_choice ?? { type: 'auto' }) as Block).type as string;
 
   let budget = Number(body.max_tokens);
@@ -111,7 +112,7 @@ function checkSemantics(body: Record<string, unknown>): { message: string; param
   if (thinking?.type === 'enabled' && Number(thinking.budget_tokens) >= Number(body.max_tokens)) {
     return { message: 'max_tokens: must be greater than thinking.budget_tokens', param: 'max_tokens' };
   }
-  const tools = (body.tools ?? []) as Block[];
+  const tools = (body.tools ?? NONE) as Block[];
   const choice = body.tool_choice as Block | undefined;
   if (choice && choice.type !== 'none' && tools.length === 0) {
     return { message: 'tool_choice: tool_choice may only be specified while providing tools', param: 'tool_choice' };
@@ -119,22 +120,20 @@ function checkSemantics(body: Record<string, unknown>): { message: string; param
   if (choice?.type === 'tool' && !tools.some((t) => t.name === choice.name)) {
     return { message: `tool_choice.name: Tool '${String(choice.name)}' not found in tools`, param: 'tool_choice.name' };
   }
-  const names = new Set<string>();
-  for (const [i, t] of tools.entries()) {
-    if (names.has(String(t.name))) return { message: `tools.${i}.name: Tool names must be unique`, param: `tools.${i}.name` };
-    names.add(String(t.name));
+  for (let i = 1; i < tools.length; i++) {
+    const name = String(tools[i]!.name);
+    if (tools.findIndex((t) => String(t.name) === name) < i) return { message: `tools.${i}.name: Tool names must be unique`, param: `tools.${i}.name` };
   }
+  // Plain loops: this runs on every request, and most requests have no tool results to check.
   const messages = body.messages as Block[];
-  for (const [i, message] of messages.entries()) {
-    if (!Array.isArray(message.content)) continue;
+  for (let i = 0; i < messages.length; i++) {
+    const content = messages[i]!.content;
+    if (!Array.isArray(content)) continue;
     const previous = messages[i - 1];
-    const offered = new Set(
-      previous?.role === 'assistant' && Array.isArray(previous.content)
-        ? (previous.content as Block[]).filter((b) => b.type === 'tool_use').map((b) => b.id)
-        : [],
-    );
-    for (const [j, block] of (message.content as Block[]).entries()) {
-      if (block.type === 'tool_result' && !offered.has(block.tool_use_id)) {
+    const offered = previous?.role === 'assistant' && Array.isArray(previous.content) ? (previous.content as Block[]) : NONE;
+    for (let j = 0; j < content.length; j++) {
+      const block = content[j] as Block;
+      if (block.type === 'tool_result' && !offered.some((b) => b.type === 'tool_use' && b.id === block.tool_use_id)) {
         return {
           message: `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
           param: `messages.${i}.content.${j}`,
@@ -151,6 +150,6 @@ function textOf(content: unknown): string {
 }
 
 /** The tool whose name and description share the most words with the prompt (the first on a tie). */
-function bestTool(tools: Block[], prompt: string): Block {
+function bestTool(tools: readonly Block[], prompt: string): Block {
   return rankTools(tools, prompt, (t) => ({ name: String(t.name), description: String(t.description ?? '') }))[0]!;
 }
