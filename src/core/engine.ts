@@ -60,9 +60,10 @@ export function createEngine(config: EngineConfig): Engine {
     if (config.mount === 'root') {
       provider = config.providers[0];
     } else {
-      const [, first = '', ...rest] = path.split('/');
+      const slash = path.indexOf('/', 1);
+      const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
       provider = byName.get(first);
-      path = `/${rest.join('/')}`;
+      path = slash < 0 ? '/' : path.slice(slash);
       if (!provider) {
         return problem(404, `No provider at /${first}. Providers: ${[...byName.keys()].map((n) => `/${n}`).join(', ')}`);
       }

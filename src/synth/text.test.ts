@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { composeAnswer, topicOf } from './text.js';
+import { composeAnswer, composeCountedAnswer, topicOf } from './text.js';
+import { toPieces } from './tokens.js';
 import { createRng } from '../core/hash.js';
 
 describe('topicOf', () => {
@@ -25,5 +26,17 @@ describe('composeAnswer', () => {
     const a = composeAnswer(createRng(7), 'Explain vector databases');
     expect(composeAnswer(createRng(7), 'Explain vector databases')).toBe(a);
     expect(a).toContain('explain vector databases');
+  });
+});
+
+describe('composeCountedAnswer', () => {
+  it('counts exactly the word pieces of the text it composes', () => {
+    const prompts = ['Hello, Claude', '', 'to be', 'Summarise: rate-limit/retry_policy café\u00a0naïve', 'x'.repeat(500), 'one two three four five six'];
+    for (let seed = 0; seed < 300; seed++) {
+      const prompt = prompts[seed % prompts.length]!;
+      const answer = composeCountedAnswer(createRng(seed), prompt);
+      expect(answer.tokens, answer.text).toBe(toPieces(answer.text).length);
+      expect(composeAnswer(createRng(seed), prompt)).toBe(answer.text);
+    }
   });
 });

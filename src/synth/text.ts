@@ -3,6 +3,7 @@
  * sentences, chosen by a generator seeded with the request, so equal requests get equal answers.
  */
 import type { Rng } from '../core/hash.js';
+import { clipPieces } from './tokens.js';
 
 const OPENERS = [
   'Here is a short answer about {topic}.',
@@ -55,7 +56,7 @@ function isSeparator(code: number): boolean {
  * A few meaningful words from the prompt, used as the answer's topic. One pass over the characters:
  * on every request, a regex replace and split here cost more than the rest of the answer together.
  */
-export function topicOf(prompt: string): string {
+function topicWords(prompt: string): string[] {
   const words: string[] = [];
   const end = Math.min(prompt.length, 400);
   let start = -1;
@@ -70,23 +71,56 @@ export function topicOf(prompt: string): string {
     }
     start = -1;
   }
-  return words.length ? words.join(' ') : 'your request';
+  return words;
 }
 
-/** An answer of roughly `sentences` sentences about the prompt. */
-export function composeAnswer(rng: Rng, prompt: string, sentences = rng.int(2, 5)): string {
-  const topic = topicOf(prompt);
-  let answer = rng.pick(OPENERS).replace('{topic}', topic);
+const DEFAULT_TOPIC = 'your request';
+
+export function topicOf(prompt: string): string {
+  const words = topicWords(prompt);
+  return words.length ? words.join(' ') : DEFAULT_TOPIC;
+}
+
+/** Text and its length in word pieces (output tokens), counted as it is put together. */
+export interface CountedText {
+  text: string;
+  tokens: number;
+}
+
+const pieceCount = (text: string): number => clipPieces(text, Infinity).tokens;
+// Word pieces of every bank entry, counted once; an opener's `{topic}` counts as its topic's words.
+const OPENER_TOKENS = OPENERS.map((o) => pieceCount(o) - 1);
+const SENTENCE_TOKENS = SENTENCES.map(pieceCount);
+const CLOSER_TOKENS = CLOSERS.map(pieceCount);
+const DEFAULT_TOPIC_TOKENS = pieceCount(DEFAULT_TOPIC);
+
+/**
+ * An answer of roughly `sentences` sentences about the prompt, with its token count: the parts are
+ * joined by single spaces and none has spaces at its ends, so the count is the sum of theirs, and a
+ * planner need not scan the text to count it.
+ */
+export function composeCountedAnswer(rng: Rng, prompt: string, sentences = rng.int(2, 5)): CountedText {
+  const words = topicWords(prompt);
+  const opener = rng.int(0, OPENERS.length - 1);
+  let text = OPENERS[opener]!.replace('{topic}', words.length ? words.join(' ') : DEFAULT_TOPIC);
+  let tokens = OPENER_TOKENS[opener]! + (words.length || DEFAULT_TOPIC_TOKENS);
   // Sentences already used, one bit each (the bank has fewer than 32).
   let used = 0;
   for (let count = 1; count < sentences; ) {
     const i = rng.int(0, SENTENCES.length - 1);
     if (used & (1 << i) && used !== ALL_SENTENCES) continue;
     used |= 1 << i;
-    answer += ` ${SENTENCES[i]!}`;
+    text += ` ${SENTENCES[i]!}`;
+    tokens += SENTENCE_TOKENS[i]!;
     count++;
   }
-  return `${answer} ${rng.pick(CLOSERS)}`;
+  const closer = rng.int(0, CLOSERS.length - 1);
+  return { text: `${text} ${CLOSERS[closer]!}`, tokens: tokens + CLOSER_TOKENS[closer]! };
+}
+
+/** An answer of roughly `sentences` sentences about the prompt. */
+export function composeAnswer(rng: Rng, prompt: string, sentences?: number): string {
+  return composeCountedAnswer(rng, prompt, sentences).text;
 }
 
 /** The model's visible reasoning when extended thinking is on. */

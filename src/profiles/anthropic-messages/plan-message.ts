@@ -3,7 +3,7 @@
  * JSON answer and the SSE stream are rendered from one plan, so they always carry the same content.
  */
 import { makeId, type Rng } from '../../core/hash.js';
-import { composeAnswer, composeSignature, composeThinking, topicOf } from '../../synth/text.js';
+import { composeCountedAnswer, composeSignature, composeThinking, topicOf, type CountedText } from '../../synth/text.js';
 import { clipPieces, jsonTokens } from '../../synth/tokens.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { cutAtStop } from '../../synth/cut-text.js';
@@ -57,13 +57,16 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   const callTool = tools.length > 0 && choice !== 'none' && toolResults.length === 0;
   const tool = callTool ? (choice === 'tool' ? tools.find((t) => t.name === (body.tool_choice as Block).name)! : bestTool(tools, prompt)) : undefined;
 
+  // A composed answer comes with its token count; other text, or text cut at a stop, is counted here.
+  let counted: CountedText | undefined;
   let text: string;
   if (tool) text = choice === 'auto' ? toolPreamble([String(tool.name)], prompt) : '';
   else if (toolResults.length) text = toolResultAnswer(rng, prompt, [textOf(toolResults[0]!.content)], Boolean(toolResults[0]!.is_error));
-  else text = composeAnswer(rng, prompt);
+  else text = (counted = composeCountedAnswer(rng, prompt)).text;
 
   if (!tool) {
     const cut = cutAtStop(text, (body.stop_sequences ?? []) as string[]);
+    if (cut.text !== text) counted = undefined;
     text = cut.text;
     if (cut.stop !== undefined) {
       stopReason = 'stop_sequence';
@@ -71,7 +74,7 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
     }
   }
 
-  const clip = clipPieces(text, budget);
+  const clip = counted && counted.tokens <= budget ? { text, tokens: counted.tokens, clipped: false } : clipPieces(text, budget);
   if (clip.clipped) {
     stopReason = 'max_tokens';
     stopSequence = null;
