@@ -36,8 +36,9 @@ function splitSpecs(specs: HeaderSpec[]): SplitSpecs {
 export function renderHeaders(specs: HeaderSpec[], ctx: HeaderContext, into: HeaderRecord): HeaderRecord {
   const { fixed, derived } = splitSpecs(specs);
   Object.assign(into, fixed);
+  let reset: string | undefined; // one clock reading for all of an answer's reset headers
   for (const spec of derived) {
-    const value = headerValue(spec, ctx);
+    const value = spec.derived === 'now-plus-60s' ? (reset ??= oneMinuteAhead()) : headerValue(spec, ctx);
     if (value !== undefined) into[spec.name] = value;
   }
   return into;
@@ -64,8 +65,6 @@ function headerValue(spec: HeaderSpec, ctx: HeaderContext): string | undefined {
       return ctx.retryAfter !== undefined ? String(ctx.retryAfter) : spec.value;
     case 'estimated-credits':
       return ctx['estimated-credits'];
-    case 'now-plus-60s':
-      return oneMinuteAhead();
     default:
       return spec.value;
   }
