@@ -65,7 +65,7 @@ describe('standin contract', () => {
     expect(out.text()).toContain('POST /v1/messages');
     expect(out.text()).toContain('x-api-key: <api-key>');
     expect(out.text()).toContain('"max_tokens":1,');
-    expect(out.text()).toMatch(/dry run: 15 requests planned, at most \d+ output tokens in all; nothing was sent/);
+    expect(out.text()).toMatch(/dry run: 16 requests planned, at most \d+ output tokens in all; nothing was sent/);
     expect(out.text()).not.toContain(KEY);
   });
 
@@ -153,7 +153,7 @@ describe('standin contract', () => {
     expect(code, out.text()).toBe(0);
     expect(out.text()).toMatch(/got 429, retry 1 in 0 ms/);
     const report = JSON.parse(await readFile(json, 'utf8')).reports[0];
-    expect(report.requestsSent).toBe(30);
+    expect(report.requestsSent).toBe(32); // 16 probes, each refused once then retried
     const observed = report.checks.filter((c: any) => c.id.includes('observed-429'));
     expect(observed.length).toBeGreaterThan(15);
     expect(observed.every((c: any) => c.outcome === 'pass')).toBe(true);

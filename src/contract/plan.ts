@@ -33,7 +33,10 @@ import { KEY_PLACEHOLDER, WRONG_KEY } from './target.js';
 import type { CheckSpec, Exchange, PlannedRequest, Probe, Verdict } from './types.js';
 
 export function buildPlan(ctx: PlanContext, protocol: Protocol): Probe[] {
-  const helpers: PlanHelpers = { headersFor: (op, auth, json) => headersFor(ctx, op, auth, json) };
+  const helpers: PlanHelpers = {
+    headersFor: (op, auth, json) => headersFor(ctx, op, auth, json),
+    errorProbe: (op, trigger, id, title, request) => errorProbe(ctx, protocol, op, trigger, id, title, request),
+  };
   const probes: Probe[] = [];
   const op = ctx.provider.operations.find((o) => o.operationId === protocol.generateOperation);
   if (op) probes.push(...generationProbes(ctx, protocol, op, helpers));

@@ -3,7 +3,7 @@
  * themselves are generic (plan.ts); a protocol only says how its bodies look and how its streams add up.
  */
 import type { CatalogueEntry, JsonObject, OperationRuntime, Trigger } from '../core/types.js';
-import type { CheckSpec, DocSource, Probe } from './types.js';
+import type { CheckSpec, DocSource, PlannedRequest, Probe } from './types.js';
 import type { PlanContext } from './checks.js';
 import type { ParsedEvent } from './parse-sse.js';
 
@@ -96,4 +96,6 @@ export interface Protocol {
 
 export interface PlanHelpers {
   headersFor(op: OperationRuntime, auth: 'key' | 'none' | 'wrong', json: boolean): Record<string, string>;
+  /** A probe expecting the documented error for a natural trigger, with the usual error checks. */
+  errorProbe(op: OperationRuntime, trigger: Trigger, id: string, title: string, request: PlannedRequest): Probe;
 }

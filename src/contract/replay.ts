@@ -101,7 +101,10 @@ export function classifyRecorded(
     body = safeParse(rec.request.rawBody);
     if (body === undefined) return `${op.operationId}.error.malformed-json`;
   }
-  if (op.operationId !== gen) return `${op.operationId}.json`;
+  if (op.operationId !== gen) {
+    // A failed read of a named resource (`GET /v1/models/{id}`) is the unknown-id probe's evidence.
+    return rec.response.status >= 400 && op.path.includes('{') ? `${op.operationId}.error.unknown-id` : `${op.operationId}.json`;
+  }
   if (op.hasBody) {
     const validate = validatorAt(ctx.ajv, ctx.provider.ajvKey, `${op.pointer}/requestBody/content/application~1json/schema`);
     if (!validate(body)) {

@@ -9,6 +9,9 @@ import { propertySource } from './property-source.js';
 import { booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
 import { maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
+/** A model id no provider serves (the mutation harness recognises it too). */
+const UNKNOWN_MODEL_ID = 'standin-contract-no-such-model';
+
 type Obj = Record<string, any>;
 
 function readRequest(body: unknown): Partial<GenerationRequest> {
@@ -108,7 +111,7 @@ export const anthropicProtocol: Protocol = {
   missingField: (body) => withoutField(body, 'max_tokens'),
   outOfRange: maxTokensPastMaximum,
 
-  unknownModel: (body) => ({ ...(body as Obj), model: 'standin-contract-no-such-model' }),
+  unknownModel: (body) => ({ ...(body as Obj), model: UNKNOWN_MODEL_ID }),
 
   jsonChecks(ctx, op, body): CheckSpec[] {
     const limit = readRequest(body).maxTokens;
@@ -129,7 +132,7 @@ export const anthropicProtocol: Protocol = {
   },
 
   otherProbes(ctx, helpers): Probe[] {
-    return compact([countTokensProbe(ctx, helpers), listModelsProbe(ctx, helpers), getModelProbe(ctx, helpers)]);
+    return compact([countTokensProbe(ctx, helpers), listModelsProbe(ctx, helpers), getModelProbe(ctx, helpers), unknownModelIdProbe(ctx, helpers)]);
   },
 
   classify(body) {
@@ -172,4 +175,17 @@ function getModelProbe(ctx: PlanContext, helpers: PlanHelpers) {
   return plainProbe(ctx, helpers, 'getModel', (op) => ({
     path: op.path.replace(/\{[^}]+\}/, encodeURIComponent(ctx.provider.models[0] ?? 'model')),
   }));
+}
+
+/** `GET /v1/models/{id}` with an id no provider has: the document's unknown-model error, free to provoke. */
+function unknownModelIdProbe(ctx: PlanContext, helpers: PlanHelpers) {
+  const op = ctx.provider.operations.find((o) => o.operationId === 'getModel');
+  if (!op) return undefined;
+  const path = op.path.replace(/\{[^}]+\}/, UNKNOWN_MODEL_ID);
+  return helpers.errorProbe(op, 'unknown-model', 'getModel.error.unknown-id', 'getModel: an unknown model id gets the documented error', {
+    method: op.method,
+    path,
+    headers: helpers.headersFor(op, 'key', false),
+    auth: 'key',
+  });
 }
