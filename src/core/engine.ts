@@ -11,7 +11,6 @@ import { parsePrefer, type Prefer } from './prefer.js';
 import { readBodyLimited } from './read-body.js';
 import { createRouter, type RouteMatch } from './router.js';
 import type { EngineOptions, OperationContext, OperationResult, OperationRuntime, ProviderRuntime, Trigger } from './types.js';
-import type { Rng } from './hash.js';
 import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
 import { createSseStream } from '../sse/stream.js';
 import { isJsonContentType, jsonReply, toResponse, type EngineRequest, type Reply } from './reply.js';
@@ -157,7 +156,25 @@ export function createEngine(config: EngineConfig): Engine {
     // Key order is part of the request as sent; SDKs send equal requests with equal order. The stream
     // flags must not change what is said, so they are left out.
     const seed = hashJson(body, STREAM_FLAGS);
-    const ctx = new RequestContext(ajv, provider, op, request, target.searchParams, body, match.params, prefer, requestId, seed, options, auth.key);
+    const ctx: OperationContext = {
+      provider,
+      operation: op,
+      request,
+      query: target.searchParams,
+      body,
+      pathParams: match.params,
+      prefer,
+      requestId,
+      rng: createRng(seed),
+      seed,
+      options,
+      apiKey: auth.key,
+      state: provider.state,
+      validate: (pointer, value) => {
+        const check = validatorAt(ajv, provider.ajvKey, pointer);
+        return check(value) ? undefined : describeErrors(check.errors);
+      },
+    };
     const outcome = handler ? handler(ctx) : { kind: 'json' as const, body: op.example ?? {} };
     // Most handlers answer synchronously; awaiting only a real promise saves a turn of the queue.
     const result: OperationResult = outcome instanceof Promise ? await outcome : outcome;
@@ -304,34 +321,5 @@ function diagnose(headers: Record<string, string>, prefer: Prefer): void {
   if (prefer.unknown.length) {
     // Header values must be ByteStrings; the directives are whatever the client sent.
     headers['x-standin-diagnostic'] = `unknown Prefer directives: ${prefer.unknown.join(', ')}`.replace(/[^\x20-\x7e]/g, '?');
-  }
-}
-
-/** What a handler sees of its request. A class, so its `validate` is shared rather than a closure per request. */
-class RequestContext implements OperationContext {
-  readonly rng: Rng;
-  readonly state: Map<string, unknown>;
-
-  constructor(
-    private readonly ajv: Ajv2020Instance,
-    readonly provider: ProviderRuntime,
-    readonly operation: OperationRuntime,
-    readonly request: EngineRequest,
-    readonly query: URLSearchParams,
-    readonly body: unknown,
-    readonly pathParams: Record<string, string>,
-    readonly prefer: Prefer,
-    readonly requestId: string,
-    readonly seed: number,
-    readonly options: EngineOptions,
-    readonly apiKey: string | undefined,
-  ) {
-    this.rng = createRng(seed);
-    this.state = provider.state;
-  }
-
-  validate(pointer: string, value: unknown): { message: string; param: string } | undefined {
-    const check = validatorAt(this.ajv, this.provider.ajvKey, pointer);
-    return check(value) ? undefined : describeErrors(check.errors);
   }
 }
