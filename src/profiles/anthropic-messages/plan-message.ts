@@ -115,7 +115,7 @@ function checkSemantics(body: Record<string, unknown>): { message: string; param
   if (thinking?.type === 'enabled' && Number(thinking.budget_tokens) >= Number(body.max_tokens)) {
     return { message: 'max_tokens: must be greater than thinking.budget_tokens', param: 'max_tokens' };
   }
-  const tools = (body.tools ?? NONE) as Block[];
+  const tools = (body.tools ?? NONE) as readonly Block[];
   const choice = body.tool_choice as Block | undefined;
   if (choice && choice.type !== 'none' && tools.length === 0) {
     return { message: 'tool_choice: tool_choice may only be specified while providing tools', param: 'tool_choice' };
@@ -123,9 +123,11 @@ function checkSemantics(body: Record<string, unknown>): { message: string; param
   if (choice?.type === 'tool' && !tools.some((t) => t.name === choice.name)) {
     return { message: `tool_choice.name: Tool '${String(choice.name)}' not found in tools`, param: 'tool_choice.name' };
   }
-  for (let i = 1; i < tools.length; i++) {
+  const names = new Set<string>();
+  for (let i = 0; i < tools.length; i++) {
     const name = String(tools[i]!.name);
-    if (tools.findIndex((t) => String(t.name) === name) < i) return { message: `tools.${i}.name: Tool names must be unique`, param: `tools.${i}.name` };
+    if (names.has(name)) return { message: `tools.${i}.name: Tool names must be unique`, param: `tools.${i}.name` };
+    names.add(name);
   }
   // Plain loops: this runs on every request, and most requests have no tool results to check.
   const messages = body.messages as Block[];
