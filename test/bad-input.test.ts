@@ -86,6 +86,25 @@ describe.each(anthropicNative)('$provider', ({ provider, model }) => {
     expect(r.body?.type).toBe('error');
   });
 
+  it('enforces the rules a schema cannot say, naming the field', async () => {
+    const tool = { name: 'lookup', input_schema: { type: 'object', properties: {} } };
+    const cases: [unknown, RegExp][] = [
+      [{ ...valid, tools: [tool, { ...tool, description: 'again' }] }, /^tools\.1\.name: Tool names must be unique/],
+      [{ ...valid, tool_choice: { type: 'any' } }, /^tool_choice: /],
+      [{ ...valid, tools: [tool], tool_choice: { type: 'tool', name: 'other' } }, /^tool_choice\.name: Tool 'other' not found/],
+      [{ ...valid, max_tokens: 100, thinking: { type: 'enabled', budget_tokens: 1024 } }, /^max_tokens: must be greater than thinking\.budget_tokens/],
+      [
+        { ...valid, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_missing', content: 'x' }] }] },
+        /^messages\.0\.content\.0: unexpected `tool_use_id`/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const r = await send(path, { body: JSON.stringify(body) });
+      expectAnthropicError(r, 400, 'invalid_request_error');
+      expect(r.body.error.message, JSON.stringify(body)).toMatch(message);
+    }
+  });
+
   it('answers non-object JSON bodies without crashing', async () => {
     for (const body of ['null', '[]', '42', '"text"', '{"messages": {"deep": [[[[[]]]]]}}', '\u0000\u0001']) {
       const r = await send(path, { body });
