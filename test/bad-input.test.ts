@@ -105,6 +105,14 @@ describe.each(anthropicNative)('$provider', ({ provider, model }) => {
     }
   });
 
+  it('refuses absurdly nested JSON with invalid_request_error instead of overflowing the stack', async () => {
+    const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const body = `{"model":${JSON.stringify(model)},"max_tokens":20,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"t","input_schema":{"type":"object","properties":{"x":${deep}}}}]}`;
+    const r = await send(path, { body });
+    expectAnthropicError(r, 400, 'invalid_request_error');
+    expect(r.body.error.message).toMatch(/nested more than \d+ levels deep/);
+  });
+
   it('answers non-object JSON bodies without crashing', async () => {
     for (const body of ['null', '[]', '42', '"text"', '{"messages": {"deep": [[[[[]]]]]}}', '\u0000\u0001']) {
       const r = await send(path, { body });

@@ -5,7 +5,7 @@
  */
 import { authenticate, isRejected } from './authenticate.js';
 import { catalogueEntry, problem, renderError, statusForTrigger } from './errors.js';
-import { createRng, hashJson, hashString } from './hash.js';
+import { createRng, hashJson, hashString, JsonTooDeepError, MAX_JSON_DEPTH } from './hash.js';
 import { renderHeaders } from './headers.js';
 import { parsePrefer, type Prefer } from './prefer.js';
 import { readBodyLimited } from './read-body.js';
@@ -155,7 +155,14 @@ export function createEngine(config: EngineConfig): Engine {
     const handler = profile.operations[op.operationId];
     // Key order is part of the request as sent; SDKs send equal requests with equal order. The stream
     // flags must not change what is said, so they are left out.
-    const seed = hashJson(body, STREAM_FLAGS);
+    let seed: number;
+    try {
+      seed = hashJson(body, STREAM_FLAGS);
+    } catch (error) {
+      // Absurd nesting is refused here, before profiles walk the body recursively.
+      if (error instanceof JsonTooDeepError) return fail('invalid-request', `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+      throw error;
+    }
     const ctx: OperationContext = {
       provider,
       operation: op,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, hashJson, makeId, randomId } from './hash.js';
+import { createRng, hashJson, JsonTooDeepError, makeId, MAX_JSON_DEPTH, randomId } from './hash.js';
 
 describe('hashJson', () => {
   it('is equal for equal values however they were written, and skips the named top-level keys', () => {
@@ -10,6 +10,16 @@ describe('hashJson', () => {
     expect(hashJson({ ...body, stream: true }, skip)).toBe(hashJson(body, skip));
     // Only at the top level: a nested `stream` is content.
     expect(hashJson({ ...body, metadata: { stream: true } }, skip)).not.toBe(hashJson({ ...body, metadata: {} }, skip));
+  });
+
+  it('refuses values nested deeper than MAX_JSON_DEPTH, and only those', () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i++) value = i % 2 ? { a: value } : [value];
+      return value;
+    };
+    expect(() => hashJson(nest(MAX_JSON_DEPTH))).not.toThrow();
+    expect(() => hashJson(nest(MAX_JSON_DEPTH + 1))).toThrow(JsonTooDeepError);
   });
 
   it('tells apart values that differ in text, type, nesting or split', () => {

@@ -15,12 +15,23 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
 
 const mix = (h: number, n: number): number => Math.imul(h ^ n, 0x01000193) >>> 0;
 
+/** How deep a JSON value may nest before `hashJson` refuses it (far beyond any real request). */
+export const MAX_JSON_DEPTH = 1000;
+
+/** A value nested deeper than MAX_JSON_DEPTH: refused before anything recursive overflows the stack. */
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super(`JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+}
+
 /**
  * FNV-1a over a parsed JSON value: its structure, keys in order and text, without serialising it first
  * (several times faster than hashing `JSON.stringify(value)`, which the engine did on every request).
  * Top-level keys in `skip` are left out. Lengths are mixed in, so `["ab","c"]` and `["a","bc"]` differ.
  */
-export function hashJson(value: unknown, skip?: ReadonlySet<string>, h = 0x811c9dc5): number {
+export function hashJson(value: unknown, skip?: ReadonlySet<string>, h = 0x811c9dc5, depth = 0): number {
+  if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError();
   switch (typeof value) {
     case 'string':
       return hashString(value, mix(h, value.length));
@@ -32,13 +43,13 @@ export function hashJson(value: unknown, skip?: ReadonlySet<string>, h = 0x811c9
       if (value === null) return mix(h, 0x6e);
       if (Array.isArray(value)) {
         h = mix(h, 0x5b ^ value.length);
-        for (const item of value) h = hashJson(item, undefined, h);
+        for (const item of value) h = hashJson(item, undefined, h, depth + 1);
         return h;
       }
       h = mix(h, 0x7b);
       for (const key in value) {
         if (skip?.has(key)) continue;
-        h = hashJson((value as Record<string, unknown>)[key], undefined, hashString(key, mix(h, key.length)));
+        h = hashJson((value as Record<string, unknown>)[key], undefined, hashString(key, mix(h, key.length)), depth + 1);
       }
       return mix(h, 0x7d);
     }
