@@ -174,10 +174,11 @@ const anthropicNative: Mutant[] = [
     provider: 'anthropic',
     description: 'GET /v1/models/{id} with an unknown id answers 200 with a made-up model instead of the documented 404',
     applies: (r) => r.method === 'GET' && r.path.includes('/v1/models/') && r.path.includes('no-such-model'),
-    mutate: async (response) => {
+    mutate: async (response, r) => {
       const parts = await partsOf(response);
       parts.status = 200;
-      parts.text = JSON.stringify({ type: 'model', id: 'standin-contract-no-such-model', display_name: 'No such model', created_at: '2025-01-01T00:00:00Z' });
+      const id = decodeURIComponent(r.path.split('/').pop() ?? '');
+      parts.text = JSON.stringify({ type: 'model', id, display_name: 'No such model', created_at: '2025-01-01T00:00:00Z' });
       return rebuild(parts);
     },
   },

@@ -3,7 +3,7 @@
  * sentences, chosen by a generator seeded with the request, so equal requests get equal answers.
  */
 import type { Rng } from '../core/hash.js';
-import { clipPieces } from './tokens.js';
+import { clipPieces, isSpace } from './tokens.js';
 
 const OPENERS = [
   'Here is a short answer about {topic}.',
@@ -43,13 +43,15 @@ const STOPWORDS = new Set(
 /** Which ASCII characters end a word: whitespace (as `\s` has it) and punctuation except '-'. */
 const ASCII_SEPARATOR = (() => {
   const table = new Uint8Array(128);
-  for (const c of '\t\n\v\f\r ') table[c.charCodeAt(0)] = 1;
-  for (let c = 33; c < 127; c++) if (!/[A-Za-z0-9-]/.test(String.fromCharCode(c))) table[c] = 1;
+  for (let c = 0; c < 128; c++) {
+    const punctuation = c >= 33 && c < 127 && !/[A-Za-z0-9-]/.test(String.fromCharCode(c));
+    if (punctuation || isSpace(c)) table[c] = 1;
+  }
   return table;
 })();
 
 function isSeparator(code: number): boolean {
-  return code < 128 ? ASCII_SEPARATOR[code] === 1 : /\s/.test(String.fromCharCode(code));
+  return code < 128 ? ASCII_SEPARATOR[code] === 1 : isSpace(code);
 }
 
 /**

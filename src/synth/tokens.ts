@@ -9,7 +9,7 @@ export function toPieces(text: string): string[] {
 }
 
 /** Whether a UTF-16 code unit is whitespace as `\s` has it. */
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
   return /\s/.test(String.fromCharCode(code));
 }
