@@ -2,6 +2,9 @@
 import type { Rng } from './hash.js';
 import type { Prefer } from './prefer.js';
 import type { EngineRequest } from './reply.js';
+import type { Clock } from './state/clock.js';
+import type { StateStore } from './state/store.js';
+import type { ExchangeTrace } from './trace.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -42,6 +45,8 @@ export interface OperationContext {
   /** The request's query parameters (the engine splits the URL without a full parse). */
   query: URLSearchParams;
   body: unknown;
+  /** The body as it arrived (for hashing or recording it as sent). */
+  bodyText: string;
   pathParams: Record<string, string>;
   prefer: Prefer;
   requestId: string;
@@ -53,8 +58,15 @@ export interface OperationContext {
   apiKey?: string;
   /** Validates a value against the schema at a pointer into the bundled document; undefined when valid. */
   validate(pointer: string, value: unknown): { message: string; param: string } | undefined;
-  /** State kept per provider for the engine's lifetime (async results, rate-limit windows). */
+  /** State kept per provider for the engine's lifetime, in this process only (prefer `store`). */
   state: Map<string, unknown>;
+  /** The session the request belongs to (`x-standin-session`, else the default session). */
+  session: string;
+  /** Where state that outlives the request lives; keys built with `stateKey(ctx.session, …)`. */
+  store: StateStore;
+  clock: Clock;
+  /** Why the exchange ends as it does; steps add to it, the journal keeps it. */
+  trace: ExchangeTrace;
 }
 
 export type OperationHandler = (ctx: OperationContext) => OperationResult | Promise<OperationResult>;

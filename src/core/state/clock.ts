@@ -1,0 +1,26 @@
+/**
+ * standin's time: the wall clock plus an offset that `POST /_standin/clock` moves, so tests step through
+ * rate windows, cache TTLs and Runware async completion without sleeping. The offset lives in the state
+ * store, so every process sharing a store shares one time. Pacing of streams stays in real time: a
+ * virtual clock cannot make bytes arrive sooner.
+ */
+import { globalKey, type StateStore } from './store.js';
+
+const OFFSET_KEY = globalKey('clock-offset-ms');
+
+export interface Clock {
+  /** standin's current time in epoch milliseconds. */
+  now(): Promise<number>;
+  /** Moves time forward by `ms` (never back) and answers the new time. */
+  advance(ms: number): Promise<number>;
+}
+
+export function createClock(store: StateStore, wall: () => number = Date.now): Clock {
+  return {
+    now: async () => wall() + (((await store.get(OFFSET_KEY)) as number | undefined) ?? 0),
+    advance: async (ms) => {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceMs must be a non-negative number');
+      return wall() + (await store.increment(OFFSET_KEY, ms));
+    },
+  };
+}
