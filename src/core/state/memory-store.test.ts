@@ -44,6 +44,12 @@ describe('memory store', () => {
     list.push('mutated');
     expect(await store.list('l')).toEqual([{ n: 1 }, { n: 2 }]);
   });
+
+  it('keeps only the newest items of a list given a maximum length', async () => {
+    const store = createMemoryStore();
+    for (let i = 1; i <= 5; i++) await store.append('ring', i, undefined, 3);
+    expect(await store.list('ring')).toEqual([3, 4, 5]);
+  });
 });
 
 describe('clock', () => {

@@ -46,10 +46,11 @@ export function createMemoryStore(): StateStore {
     delete: async (key) => {
       entries.delete(key);
     },
-    append: async (key, value, ttlMs) => {
+    append: async (key, value, ttlMs, maxLength) => {
       const entry = live(key);
       if (entry && Array.isArray(entry.value)) {
         entry.value.push(value);
+        if (maxLength !== undefined && entry.value.length > maxLength) entry.value.splice(0, entry.value.length - maxLength);
         return entry.value.length;
       }
       put(key, [value], ttlMs);

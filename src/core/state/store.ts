@@ -17,8 +17,11 @@ export interface StateStore {
   /** Adds `by` to the number at `key` (0 when absent) atomically and returns the sum. */
   increment(key: string, by: number, ttlMs?: number): Promise<number>;
   delete(key: string): Promise<void>;
-  /** Appends to the list at `key` atomically and returns its new length (Runware webhooks, journals). */
-  append(key: string, value: Json, ttlMs?: number): Promise<number>;
+  /**
+   * Appends to the list at `key` atomically and returns its new length (Runware webhooks, the journal).
+   * With `maxLength`, the oldest items are dropped so the list keeps at most that many (a ring).
+   */
+  append(key: string, value: Json, ttlMs?: number, maxLength?: number): Promise<number>;
   /** The list at `key` (empty when absent). */
   list(key: string): Promise<Json[]>;
   /** Removes every key that starts with `prefix`; `''` clears everything. */
