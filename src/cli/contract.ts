@@ -3,11 +3,13 @@
  * base URL (key from an environment variable, never printed), standin itself in process, or a folder of
  * recorded exchanges. Exit code 0 only when every check passes (skips allowed).
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listProviders, loadDocuments } from '../node/load-documents.js';
 import { readRecordings } from '../node/read-recordings.js';
+import { writeFileAtomic, refuseToReplace } from '../node/write-file-atomic.js';
+import { createRedactor, type Redact } from '../core/redact.js';
 import { RECORD_FORMAT, type RecordFile } from '../contract/recordings.js';
 import { formatProgress, formatSummary, toJson, toJUnitXml } from '../contract/report.js';
 import { runContract, type RunOptions } from '../contract/run.js';
@@ -40,10 +42,15 @@ options:
   --junit FILE           write a JUnit XML report
   --json FILE            write a JSON report
   --record DIR           write the exchanges as recordings (DIR/<provider>/), replayable as a TARGET
+  --force                replace report and recording files that already exist (default: refuse)
   --quiet                no progress lines
   -h, --help             this help
 
-exit status: 0 every check passed (skips allowed), 1 some check failed, 2 bad usage`;
+Files are written to a temporary name and renamed into place; a symbolic link is never written through.
+A folder TARGET with no recordings, or with a recording that cannot be read, fails naming the file.
+
+exit status: 0 every check passed (skips allowed), 1 some check failed, nothing was checked, or a file
+could not be read or written, 2 bad usage`;
 
 export interface CliIo {
   out(line: string): void;
@@ -85,6 +92,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         json: { type: 'string' },
         record: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -112,6 +120,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (values['key-env'] !== undefined && kind !== 'live') throw new UsageError('--key-env only applies to a live URL');
 
+  // Refuse before sending anything, rather than lose a live run's results at the end.
+  const force = values.force;
+  const outputs = [values.junit, values.json, ...(values.record ? names.map((name) => recordingPath(values.record!, name)) : [])];
+  for (const path of outputs) if (path !== undefined) await refuseToReplace(path, force);
+
+  // Everything printed or written passes through the redactor of the target that produced it.
+  let redact: Redact = createRedactor();
+  const out = (line: string) => io.out(redact(line));
+  const write = (path: string, text: string) => writeFileAtomic(path, redact(text), { overwrite: force, makeDirectory: true });
+  let failedToRead = false;
+
   const options: RunOptions = {
     timeoutMs: whole(values.timeout, '--timeout', 1),
     retries: whole(values.retries, '--retries'),
@@ -126,7 +145,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const document = documents[name]!;
     if (kind === 'standin' && !servedByStandin(document)) {
       if (values.provider === 'all') {
-        io.out(`${name}: standin does not serve this protocol yet; skipped`);
+        out(`${name}: standin does not serve this protocol yet; skipped`);
         continue;
       }
       throw new UsageError(`standin does not serve ${name} (${String(document['x-standin-profile'])}) yet`);
@@ -136,7 +155,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       setup = setupContract(name, document, kind === 'standin');
     } catch (error) {
       if (values.provider === 'all') {
-        io.out(`${name}: ${(error as Error).message}; skipped`);
+        out(`${name}: ${(error as Error).message}; skipped`);
         continue;
       }
       throw new UsageError((error as Error).message);
@@ -152,15 +171,27 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     } else {
       const recordings = await readRecordings(resolve(targetArg), [name, ...setup.protocol.recordingFolders]);
       target = createRecordedTarget(recordings.folder, recordings.exchanges);
-      if (!values.quiet && recordings.ignored.length) io.out(`${name}: ignored files in an unknown form: ${recordings.ignored.join(', ')}`);
+      if (!values.quiet && recordings.ignored.length) out(`${name}: ignored files that are not recordings: ${recordings.ignored.join(', ')}`);
+      for (const { file, reason } of recordings.unreadable) io.err(redact(`standin contract: cannot read the recording ${file}: ${reason}`));
+      if (recordings.unreadable.length) failedToRead = true;
+      if (!recordings.exchanges.length) {
+        if (values.provider === 'all' && !recordings.unreadable.length) {
+          out(`${name}: no recordings in ${recordings.folder}; skipped`);
+          continue;
+        }
+        io.err(redact(`standin contract: no recordings for ${name} in ${recordings.folder}`));
+        failedToRead = true;
+        continue;
+      }
     }
+    redact = target.redact;
 
     const recorded: RecordFile['exchanges'] = [];
     const report = await runContract(setup.ctx, setup.protocol, target, {
       ...options,
       onProgress: values.quiet ? undefined : (event) => {
         const line = formatProgress(event);
-        if (line !== undefined) io.out(target.redact(line));
+        if (line !== undefined) out(line);
       },
       onExchange: values.record
         ? (probe, request, ex) =>
@@ -169,25 +200,33 @@ async function run(argv: string[], io: CliIo): Promise<number> {
               request: { method: request.method, path: request.path, headers: request.headers, body: request.body, rawBody: request.rawBody },
               response: {
                 status: ex.status,
-                headers: Object.fromEntries([...ex.headers].map(([k, v]) => [k, target.redact(v)])),
-                text: target.redact(ex.text),
+                headers: Object.fromEntries(ex.headers),
+                text: ex.text,
               },
             })
         : undefined,
     });
     reports.push(report);
     if (values.record && recorded.length) {
-      const dir = join(values.record, name);
-      await mkdir(dir, { recursive: true });
+      // The whole file is redacted as text, so header names, bodies and encoded forms are covered alike.
       const file: RecordFile = { format: RECORD_FORMAT, provider: name, exchanges: recorded };
-      await writeFile(join(dir, `${name}.exchanges.json`), `${JSON.stringify(file, null, 2)}\n`);
+      await write(recordingPath(values.record, name), `${JSON.stringify(file, null, 2)}\n`);
     }
   }
 
-  io.out(formatSummary(reports));
-  if (values.junit) await writeFile(values.junit, toJUnitXml(reports));
-  if (values.json) await writeFile(values.json, toJson(reports));
+  out(formatSummary(reports));
+  if (values.junit) await write(values.junit, toJUnitXml(reports));
+  if (values.json) await write(values.json, toJson(reports));
+  if (failedToRead) return 1;
+  if (!options.dryRun && !reports.some((r) => r.summary.passed + r.summary.failed > 0)) {
+    io.err('standin contract: nothing was checked (every check was skipped)');
+    return 1;
+  }
   return reports.some((r) => r.summary.failed > 0) ? 1 : 0;
+}
+
+function recordingPath(dir: string, provider: string): string {
+  return join(dir, provider, `${provider}.exchanges.json`);
 }
 
 function whole(raw: string | undefined, flag: string, min = 0): number {

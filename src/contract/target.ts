@@ -4,6 +4,7 @@
  * key, on its own outgoing copy, so no request the suite keeps, prints or reports can hold a secret.
  */
 import type { Engine } from '../core/engine.js';
+import { createRedactor } from '../core/redact.js';
 import type { RecordedExchange } from './recordings.js';
 
 /** Stands for the API key in every request the suite builds. */
@@ -33,26 +34,53 @@ export interface LiveTargetOptions {
 }
 
 export function createLiveTarget(options: LiveTargetOptions): Target {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const { url: baseUrl, username, password } = splitCredentials(options.baseUrl.replace(/\/+$/, ''));
   const key = options.key;
   const doFetch = options.fetch ?? globalThis.fetch;
+  const redact = createRedactor([key, password, username && password ? `${username}:${password}` : undefined]);
   return {
     kind: 'live',
-    label: baseUrl,
+    label: redact(baseUrl),
     baseUrl,
-    redact: (text) => redactKey(text, key),
+    redact,
     async send(request, signal) {
-      const headers = new Headers(request.headers);
-      for (const [name, value] of headers) {
-        if (value.includes(KEY_PLACEHOLDER)) {
-          if (!key) throw new Error('no API key: set the environment variable named by --key-env');
-          headers.set(name, value.replace(KEY_PLACEHOLDER, key));
-        }
-      }
+      const headers = withKey(request.headers, key);
+      // Credentials written into the target URL go as HTTP Basic (fetch refuses them in a URL).
+      if ((username || password) && !headers.has('authorization')) headers.set('authorization', `Basic ${btoa(`${username}:${password}`)}`);
       const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
       return doFetch(request.url, { method: request.method, headers, body, signal, redirect: 'manual' });
     },
   };
+}
+
+/**
+ * The request's headers with the placeholder swapped for the key. split/join, not `replace`, so a key
+ * holding `$&` is inserted as written (a replacement pattern would put the placeholder back).
+ */
+function withKey(source: Headers, key: string | undefined): Headers {
+  const headers = new Headers(source);
+  for (const [name, value] of headers) {
+    if (!value.includes(KEY_PLACEHOLDER)) continue;
+    if (!key) throw new Error('no API key: set the environment variable named by --key-env');
+    headers.set(name, value.split(KEY_PLACEHOLDER).join(key));
+  }
+  return headers;
+}
+
+/** A base URL without its `user:password@`, and what it held (decoded). */
+function splitCredentials(raw: string): { url: string; username: string; password: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { url: raw, username: '', password: '' };
+  }
+  if (!parsed.username && !parsed.password) return { url: raw, username: '', password: '' };
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.href.replace(/\/+$/, ''), username, password };
 }
 
 /** standin in this process: requests go straight to the engine, no sockets. */
@@ -62,10 +90,9 @@ export function createStandinTarget(engine: Engine, provider: string, key = 'sk-
     kind: 'standin',
     label: `standin (in process) /${provider}`,
     baseUrl,
-    redact: (text) => text,
+    redact: createRedactor(),
     async send(request, signal) {
-      const headers = new Headers(request.headers);
-      for (const [name, value] of headers) if (value.includes(KEY_PLACEHOLDER)) headers.set(name, value.replace(KEY_PLACEHOLDER, key));
+      const headers = withKey(request.headers, key);
       const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
       return engine.fetch(new Request(request.url, { method: request.method, headers, body, signal }));
     },
@@ -79,23 +106,14 @@ export function createRecordedTarget(label: string, exchanges: RecordedExchange[
     label,
     baseUrl: 'http://recorded.local',
     exchanges,
-    redact: (text) => text,
+    redact: createRedactor(),
     async send() {
       throw new Error('a recorded target sends nothing; its exchanges are matched to probes');
     },
   };
 }
 
-/** Replaces every occurrence of the key, and of its long fragments, with a marker. */
+/** Replaces every occurrence of the key, its encoded forms and its fragments with a marker. */
 export function redactKey(text: string, key: string | undefined): string {
-  if (!key || key.length < 4) return text;
-  let out = text.split(key).join('[REDACTED]');
-  // Providers echo keys partly ("sk-ant-...abcd"); hide any 8-character run of the key too.
-  if (key.length >= 12) {
-    for (let i = 0; i + 8 <= key.length; i++) {
-      const piece = key.slice(i, i + 8);
-      if (out.includes(piece)) out = out.split(piece).join('[REDACTED]');
-    }
-  }
-  return out;
+  return createRedactor([key])(text);
 }
