@@ -10,14 +10,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from 'node:stream';
 import type { Engine } from '../core/engine.js';
 import type { EngineRequest, Reply } from '../core/reply.js';
+import { applyServerLimits, closeIfBodyUnread, closeServer, deadlineCheckInterval, hostPolicy, refuseHost, type GuardOptions } from './server-guards.js';
 
 export interface RunningServer {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  /** Stops the server; open answers get `graceMs` (default 0) to finish, then are cut. */
+  close(graceMs?: number): Promise<void>;
 }
 
-export interface ServerOptions {
+export interface ServerOptions extends GuardOptions {
   host?: string;
   port?: number;
 }
@@ -112,16 +114,22 @@ async function writeStream(status: number, headers: Record<string, string>, body
 export async function startServer(engine: Pick<Engine, 'handle'>, options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   let origin = '';
-  const server = createServer((incoming, res) => {
+  const servesHost = hostPolicy(host, options.allowedHosts);
+  const server = createServer({ connectionsCheckingInterval: deadlineCheckInterval(options) }, (incoming, res) => {
+    if (!servesHost(incoming.headers.host)) return refuseHost(incoming, res);
     engine
       .handle(new NodeRequest(incoming, origin))
-      .then((reply) => writeReply(reply, res))
+      .then((reply) => {
+        closeIfBodyUnread(incoming, res);
+        return writeReply(reply, res);
+      })
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
         res.end('{"title":"standin","status":500,"detail":"standin could not write its answer"}');
       });
   });
   server.keepAliveTimeout = 5_000;
+  applyServerLimits(server, options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4010, host, () => {
@@ -134,10 +142,6 @@ export async function startServer(engine: Pick<Engine, 'handle'>, options: Serve
   return {
     server,
     url: origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    close: (graceMs = 0) => closeServer(server, graceMs),
   };
 }

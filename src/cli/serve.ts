@@ -1,6 +1,8 @@
 /** `standin serve`: the mock server on 127.0.0.1:4010 by default. */
 import { parseArgs } from 'node:util';
 import { startServer } from '../adapters/node-server.js';
+import { exposureWarning, SERVER_DEFAULTS } from '../adapters/server-guards.js';
+import { PREFER_LIMITS } from '../core/prefer.js';
 import { listProviders, loadDocuments } from '../node/load-documents.js';
 import { createStandin } from '../standin.js';
 
@@ -11,9 +13,16 @@ const HELP = `usage: standin serve [options]
   --provider NAME           serve one provider at the root instead of all under /<name>
   --strict-auth             accept only the auth header each provider documents strictly
   --keys K1,K2              accept only these API keys (default: any key not starting with 'invalid')
-  --ttft-ms MS              delay before the first streamed token (default 0)
-  --tokens-per-second N     streaming pace (default 0: as fast as possible)
-  -h, --help                this help`;
+  --ttft-ms MS              delay before the first streamed token (default 0, at most ${PREFER_LIMITS['ttft-ms']!.max})
+  --tokens-per-second N     streaming pace (default 0: as fast as possible; else ${PREFER_LIMITS['tokens-per-second']!.min} to ${PREFER_LIMITS['tokens-per-second']!.max})
+  --allowed-hosts H1,H2     Host names served besides loopback ones ('*': any). Bound to a loopback
+                            address, other names get 421 (DNS rebinding); bound elsewhere, any name is
+                            served unless this lists them
+  --max-connections N       connections open at once (default ${SERVER_DEFAULTS.maxConnections}); more are closed
+  --request-timeout MS      time a client has to send a whole request, body included (default ${SERVER_DEFAULTS.requestTimeoutMs})
+  -h, --help                this help
+
+SIGTERM or SIGINT stops the server: open streams get ${SERVER_DEFAULTS.shutdownGraceMs} ms to finish, then are cut.`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -28,6 +37,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
         keys: { type: 'string' },
         'ttft-ms': { type: 'string', default: '0' },
         'tokens-per-second': { type: 'string', default: '0' },
+        'allowed-hosts': { type: 'string' },
+        'max-connections': { type: 'string', default: String(SERVER_DEFAULTS.maxConnections) },
+        'request-timeout': { type: 'string', default: String(SERVER_DEFAULTS.requestTimeoutMs) },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -42,9 +54,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const port = wholeNumber(values.port, '--port', 65535);
-  const ttftMs = wholeNumber(values['ttft-ms'], '--ttft-ms');
-  const tokensPerSecond = wholeNumber(values['tokens-per-second'], '--tokens-per-second');
-  if ([port, ttftMs, tokensPerSecond].includes(undefined)) return 2;
+  const ttftMs = wholeNumber(values['ttft-ms'], '--ttft-ms', PREFER_LIMITS['ttft-ms']!.max);
+  const tokensPerSecond = wholeNumber(values['tokens-per-second'], '--tokens-per-second', PREFER_LIMITS['tokens-per-second']!.max);
+  const maxConnections = wholeNumber(values['max-connections'], '--max-connections', 1_000_000, 1);
+  const requestTimeoutMs = wholeNumber(values['request-timeout'], '--request-timeout', 3_600_000, 100);
+  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs].includes(undefined)) return 2;
+  const allowedHosts = values['allowed-hosts']?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
 
   const known = await listProviders();
   if (values.provider && !known.includes(values.provider)) {
@@ -65,7 +80,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   let running;
   try {
-    running = await startServer(engine, { host: values.host, port });
+    running = await startServer(engine, { host: values.host, port, allowedHosts, maxConnections, requestTimeoutMs });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0 or another port)` : (error as Error).message;
@@ -75,19 +90,24 @@ export async function serveCommand(argv: string[]): Promise<number> {
   console.log(`standin listening on ${running.url}`);
   for (const name of names) console.log(`  ${name.padEnd(10)} ${values.provider ? running.url : `${running.url}/${name}`}`);
   console.log(`  health     ${running.url}/health`);
+  const warning = exposureWarning(values.host, allowedHosts);
+  if (warning) console.error(`standin serve: ${warning}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await running.close();
+  // Bounded: open streams get the grace period, then are cut; anything still keeping the process alive
+  // after that (a webhook delivery in flight) does not hold the exit.
+  await running.close(SERVER_DEFAULTS.shutdownGraceMs);
+  setTimeout(() => process.exit(0), SERVER_DEFAULTS.shutdownGraceMs).unref();
   return 0;
 }
 
-function wholeNumber(raw: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function wholeNumber(raw: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER, min = 0): number | undefined {
   const n = Number(raw);
-  if (raw === undefined || !/^\d+$/.test(raw) || n > max) {
-    console.error(`standin serve: ${flag} must be a whole number from 0 to ${max}, got '${raw}'`);
+  if (raw === undefined || !/^\d+$/.test(raw) || n > max || n < min) {
+    console.error(`standin serve: ${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
     return undefined;
   }
   return n;

@@ -142,6 +142,8 @@ export function createEngine(config: EngineConfig): Engine {
 
     const preferHeader = request.headers.get('prefer');
     if (preferHeader) trace.prefer = preferHeader;
+    const prefer = parsePrefer(preferHeader, target.searchParams);
+    if (prefer.outOfRange) return problem(400, prefer.outOfRange);
     const ctx: OperationContext = {
       provider,
       operation: op,
@@ -150,7 +152,7 @@ export function createEngine(config: EngineConfig): Engine {
       body: read.body,
       bodyText: read.bodyText,
       pathParams: match.params,
-      prefer: parsePrefer(preferHeader, target.searchParams),
+      prefer,
       requestId,
       rng: createRng(read.seed),
       seed: read.seed,

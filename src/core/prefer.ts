@@ -20,7 +20,27 @@ export interface Prefer {
   tokensPerSecond?: number;
   /** Directives that were not understood, reported back in a diagnostic header. */
   unknown: string[];
+  /**
+   * A directive understood but outside standin's limits (`PREFER_LIMITS`): the request is refused with
+   * standin's problem+json naming it, rather than holding a connection for hours or overflowing a timer.
+   */
+  outOfRange?: string;
 }
+
+/**
+ * The ranges standin accepts for numeric directives (documented in README). Timing directives are
+ * bounded so one request cannot hold a connection (and shutdown) for hours; 0 stays "no delay" /
+ * "as fast as possible". Counts are bounded to what a test can sensibly ask for.
+ */
+export const PREFER_LIMITS: Record<string, { min: number; max: number; unit: string; zero?: boolean; whole?: boolean }> = {
+  code: { min: 100, max: 599, unit: 'HTTP status', whole: true },
+  'fail-first': { min: 0, max: 100, unit: 'attempts', whole: true },
+  'retry-after': { min: 0, max: 3_600, unit: 'seconds' },
+  'stream-error-after': { min: 0, max: 10_000, unit: 'events', whole: true },
+  'ttft-ms': { min: 0, max: 60_000, unit: 'milliseconds' },
+  // At 1 token per second a max_tokens of 4096 still takes over an hour; below that a stream never ends.
+  'tokens-per-second': { min: 1, max: 1_000_000, unit: 'tokens per second', zero: true },
+};
 
 const NUMERIC: Record<string, keyof Prefer> = {
   code: 'code',
@@ -51,8 +71,9 @@ export function parsePrefer(header: string | null, query: URLSearchParams): Pref
     const field = NUMERIC[key];
     if (field) {
       const n = Number(value);
-      if (value !== '' && Number.isFinite(n) && n >= 0) (prefer as unknown as Record<string, number>)[field] = n;
-      else prefer.unknown.push(key);
+      if (value === '' || !Number.isFinite(n)) prefer.unknown.push(key);
+      else if (!withinLimits(key, n)) prefer.outOfRange ??= describeLimit(key, value);
+      else (prefer as unknown as Record<string, number>)[field] = n;
     } else if (key === 'should-retry' && (value === 'true' || value === 'false')) {
       prefer.shouldRetry = value === 'true';
     } else if (key === 'stream-error') {
@@ -64,4 +85,16 @@ export function parsePrefer(header: string | null, query: URLSearchParams): Pref
     }
   }
   return prefer;
+}
+
+function withinLimits(directive: string, n: number): boolean {
+  const limit = PREFER_LIMITS[directive]!;
+  if (limit.zero && n === 0) return true;
+  return n >= limit.min && n <= limit.max && (!limit.whole || Number.isInteger(n));
+}
+
+function describeLimit(directive: string, value: string): string {
+  const limit = PREFER_LIMITS[directive]!;
+  const range = `${limit.whole ? 'a whole number ' : ''}from ${limit.min} to ${limit.max} ${limit.unit}${limit.zero ? ' (or 0)' : ''}`;
+  return `Prefer ${directive}=${value.slice(0, 40)} is outside standin's limits: ${directive} must be ${range}`;
 }

@@ -21,6 +21,8 @@ export interface SseStreamOptions {
 const encoder = new TextEncoder();
 /** With no pacing, events are coalesced up to this many bytes per chunk to spare syscalls. */
 const COALESCE_BYTES = 4096;
+/** setTimeout overflows past 2^31-1 ms (to 1 ms, with a warning); no single wait may come near it. */
+const MAX_WAIT_MS = 2 ** 31 - 1;
 
 export function createSseStream(
   events: Iterable<PacedEvent> | AsyncIterable<PacedEvent>,
@@ -36,6 +38,18 @@ export function createSseStream(
   let sent = 0;
   let sawTokens = false;
   let done = false;
+  let cancelled = false;
+  // The pending pacing timer, cleared when the client goes: a timer left behind would keep the
+  // process (and a shutdown) waiting for a reader that no longer exists.
+  let pause: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        pause = undefined;
+        resolve();
+      };
+      pause = { timer: setTimeout(wake, Math.min(ms, MAX_WAIT_MS)), wake };
+    });
 
   const nextFrame = async (): Promise<string | undefined> => {
     if (options.failure && sent >= options.failure.after) {
@@ -51,7 +65,8 @@ export function createSseStream(
     if (paced && event.tokens) {
       const wait = (!sawTokens ? ttft : 0) + (tps > 0 ? (event.tokens * 1000) / tps : 0);
       sawTokens = true;
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
+      if (done) return undefined;
     }
     sent++;
     return frameEvent(event, options.framing);
@@ -65,6 +80,7 @@ export function createSseStream(
           const frame = await nextFrame();
           if (frame !== undefined) chunk += frame;
         } while (!done && !paced && chunk.length < COALESCE_BYTES);
+        if (cancelled) return;
         if (chunk) controller.enqueue(encoder.encode(chunk));
         if (done) controller.close();
       } catch (error) {
@@ -72,7 +88,11 @@ export function createSseStream(
       }
     },
     async cancel() {
-      done = true;
+      done = cancelled = true;
+      if (pause) {
+        clearTimeout(pause.timer);
+        pause.wake();
+      }
       await iterator.return?.();
     },
   });
