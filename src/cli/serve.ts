@@ -18,6 +18,8 @@ const HELP = `usage: standin serve [options]
   --allowed-hosts H1,H2     Host names served besides loopback ones ('*': any). Bound to a loopback
                             address, other names get 421 (DNS rebinding); bound elsewhere, any name is
                             served unless this lists them
+  --webhook-hosts H1,H2     hosts Runware webhookURLs may be sent to besides loopback ones ('*': any);
+                            by default a webhook to any other host is not called (recorded as failed)
   --max-connections N       connections open at once (default ${SERVER_DEFAULTS.maxConnections}); more are closed
   --request-timeout MS      time a client has to send a whole request, body included (default ${SERVER_DEFAULTS.requestTimeoutMs})
   -h, --help                this help
@@ -38,6 +40,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'ttft-ms': { type: 'string', default: '0' },
         'tokens-per-second': { type: 'string', default: '0' },
         'allowed-hosts': { type: 'string' },
+        'webhook-hosts': { type: 'string' },
         'max-connections': { type: 'string', default: String(SERVER_DEFAULTS.maxConnections) },
         'request-timeout': { type: 'string', default: String(SERVER_DEFAULTS.requestTimeoutMs) },
         help: { type: 'boolean', short: 'h', default: false },
@@ -59,7 +62,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const maxConnections = wholeNumber(values['max-connections'], '--max-connections', 1_000_000, 1);
   const requestTimeoutMs = wholeNumber(values['request-timeout'], '--request-timeout', 3_600_000, 100);
   if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs].includes(undefined)) return 2;
-  const allowedHosts = values['allowed-hosts']?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
+  const allowedHosts = list(values['allowed-hosts']);
+  const webhookHosts = list(values['webhook-hosts']);
 
   const known = await listProviders();
   if (values.provider && !known.includes(values.provider)) {
@@ -73,7 +77,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     precompile: true,
     options: {
       strictAuth: values['strict-auth'],
-      acceptKeys: values.keys ? values.keys.split(',').map((k) => k.trim()).filter(Boolean) : [],
+      acceptKeys: list(values.keys),
+      webhookHosts,
       ttftMs,
       tokensPerSecond,
     },
@@ -102,6 +107,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await running.close(SERVER_DEFAULTS.shutdownGraceMs);
   setTimeout(() => process.exit(0), SERVER_DEFAULTS.shutdownGraceMs).unref();
   return 0;
+}
+
+function list(raw: string | undefined): string[] {
+  return raw?.split(',').map((item) => item.trim()).filter(Boolean) ?? [];
 }
 
 function wholeNumber(raw: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER, min = 0): number | undefined {

@@ -179,6 +179,8 @@ export interface EngineOptions {
   acceptKeys: string[];
   /** Keys starting with this prefix are treated as revoked (the `invalid-key` trigger). */
   rejectKeyPrefix: string;
+  /** Host names, besides loopback ones, that webhooks (Runware `webhookURL`) may be sent to; `*`: any. */
+  webhookHosts: string[];
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -187,4 +189,5 @@ export const defaultEngineOptions: EngineOptions = {
   strictAuth: false,
   acceptKeys: [],
   rejectKeyPrefix: 'invalid',
+  webhookHosts: [],
 };

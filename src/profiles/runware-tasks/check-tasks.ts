@@ -5,6 +5,7 @@
  */
 import type { OperationContext } from '../../core/types.js';
 import type { TaskError } from './errors.js';
+import { findNumber, JSON_BODY_SCHEMA } from '../schema-keyword.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,6 +27,8 @@ export function checkRequest(ctx: OperationContext): CheckedRequest {
   });
   if (!Array.isArray(body)) return whole('body: Input should be a valid list: send the tasks as a JSON array');
   if (body.length === 0) return whole('body: List should have at least 1 item');
+  const maxTasks = findNumber(ctx.provider, ctx.operation, JSON_BODY_SCHEMA, 'maxItems');
+  if (maxTasks !== undefined && body.length > maxTasks) return whole(`body: List should have at most ${maxTasks} items, not ${body.length}`);
   const work = body.filter((t) => isObject(t) && WORK_TYPES.includes(t.taskType as string)) as Obj[];
   const onlyAuth = body.length === 1 && isObject(body[0]) && body[0].taskType === 'authentication';
   if (onlyAuth) return whole('body: A request needs at least one textInference or getResponse task', 'taskType');

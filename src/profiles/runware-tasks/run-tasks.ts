@@ -58,7 +58,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
     }
     data.push(pendingItem(taskUUID));
     if (typeof task.webhookURL === 'string') {
-      deliverWebhook(ctx.state, taskUUID, task.webhookURL, items.map((item) => ({ data: [item] })));
+      deliverWebhook(ctx.state, taskUUID, task.webhookURL, items.map((item) => ({ data: [item] })), { allowedHosts: ctx.options.webhookHosts });
     }
   }
   if (data.length === 0 && errors.length > 0) return errorEnvelope(ctx, errors);
@@ -74,7 +74,7 @@ function reportToWebhook(ctx: OperationContext, task: unknown, error: TaskError)
   if (!isObject(task) || task.taskType !== 'textInference' || typeof task.webhookURL !== 'string') return;
   if (error.parameter === 'webhookURL' || !isWebhookURL(ctx, task.webhookURL)) return;
   const taskUUID = error.taskUUID ?? String(task.taskUUID);
-  deliverWebhook(ctx.state, taskUUID, task.webhookURL, [{ errors: [error], data: [] }]);
+  deliverWebhook(ctx.state, taskUUID, task.webhookURL, [{ errors: [error], data: [] }], { allowedHosts: ctx.options.webhookHosts });
 }
 
 /** The budget of a task that sets no `settings.maxTokens`: the default TextInferenceSettings gives. */
