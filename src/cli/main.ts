@@ -1,6 +1,7 @@
 /** The `standin` command line: `standin serve`, `standin contract`. */
 import { contractCommand } from './contract.js';
 import { serveCommand } from './serve.js';
+import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: standin <command> [options]
 
@@ -8,7 +9,16 @@ commands:
   serve      run the mock server (every provider under its own path, or one with --provider)
   contract   check a provider (live URL, standin, or recordings) against its OpenAPI document
 
+options:
+  -v, --version  print standin's version
+  -h, --help     this help
+
 run 'standin <command> --help' for a command's options`;
+
+/** The version in the package's own package.json (two folders up from src/cli and dist/cli alike). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'contract':
         return await contractCommand(rest);
+      case '-v':
+      case '--version':
+        console.log(version());
+        return 0;
       case undefined:
       case '-h':
       case '--help':
