@@ -104,4 +104,13 @@ describe('standin contract output carries no secret', () => {
     expect(all).not.toContain(b64(`alice:${password}`));
     expect(all).not.toContain('alice:');
   });
+
+  it('a usage error quoting the target hides the credentials in it', async () => {
+    const lines: string[] = [];
+    const cli: CliIo = { out: (l) => lines.push(l), err: (l) => lines.push(l), env: {} };
+    const code = await contractCommand(['--provider', 'anthropic', '--target', 'ftp://alice:hunter2-pw@host/x'], cli);
+    expect(code).toBe(2);
+    expect(lines.join('\n')).toContain(`ftp://${REDACTED}@host/x`);
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
 });

@@ -67,7 +67,8 @@ export async function contractCommand(argv: string[], io: CliIo = defaultIo): Pr
     return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`standin contract: ${error.message}\n\n${HELP}`);
+      // A usage error may quote the target, credentials and all.
+      io.err(createRedactor()(`standin contract: ${error.message}\n\n${HELP}`));
       return 2;
     }
     throw error;

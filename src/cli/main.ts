@@ -2,6 +2,7 @@
 import { contractCommand } from './contract.js';
 import { serveCommand } from './serve.js';
 import { readFileSync } from 'node:fs';
+import { createRedactor } from '../core/redact.js';
 
 const USAGE = `usage: standin <command> [options]
 
@@ -42,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
-    console.error(`standin: ${(error as Error).message}`);
+    // The message may quote a URL given on the command line, credentials included.
+    console.error(createRedactor()(`standin: ${(error as Error).message}`));
     return 1;
   }
 }
