@@ -33,6 +33,13 @@ describe('a folder of recordings as the target', () => {
     expect(text).toContain(`no recordings for anthropic in ${dir}`);
   });
 
+  it('an empty folder fails with --provider all too: nothing was checked', async () => {
+    const { code, text } = await contract(['--provider', 'all', '--target', dir]);
+    expect(code).toBe(1);
+    expect(text).toContain('NOTHING CHECKED');
+    expect(text).not.toMatch(/^OK/m);
+  });
+
   it.each([
     ['cut off mid-write', 'half.exchanges.json', '{"format":"standin-recordings/1","exchanges":[{"name":"x","req'],
     ['empty', 'empty.sse', ''],

@@ -55,11 +55,14 @@ export function formatSummary(reports: ContractReport[], options: { showPassed?:
   }
   const all = reports.flatMap((r) => r.checks);
   const failed = all.filter((c) => c.outcome === 'fail').length;
+  const passed = all.filter((c) => c.outcome === 'pass').length;
   lines.push('');
   lines.push(
     failed
       ? `FAILED: ${failed} of ${all.length} checks failed`
-      : `OK: ${all.filter((c) => c.outcome === 'pass').length} checks passed, ${all.filter((c) => c.outcome === 'skip').length} skipped`,
+      : passed === 0
+        ? `NOTHING CHECKED: 0 checks passed, ${all.length} skipped`
+        : `OK: ${passed} checks passed, ${all.filter((c) => c.outcome === 'skip').length} skipped`,
   );
   return lines.join('\n');
 }
