@@ -4,6 +4,7 @@
  * file written goes through one atomic writer that never follows a symlink and never replaces a file
  * without --force.
  */
+import { spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,29 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(dir, 'd'), 'x', { overwrite: true })).rejects.toThrow(/not a regular file/);
     expect(await readFile(path, 'utf8')).toBe('old');
     expect((await readdir(dir)).sort()).toEqual(['a.json', 'd']);
+  });
+});
+
+describe('kill -9 while writing', () => {
+  it('leaves the old file or the new one, whole, never a part (runs the built writer in a child)', async () => {
+    const path = join(dir, 'rec.json');
+    const old = JSON.stringify({ version: 'old', pad: 'o'.repeat(1_000) });
+    await writeFile(path, old);
+    const writer = new URL('../dist/node/write-file-atomic.js', import.meta.url).href;
+    // The child rewrites the file over and over with 8 MB of JSON until it is killed.
+    const script = `const { writeFileAtomic } = await import(${JSON.stringify(writer)});
+      const text = JSON.stringify({ version: 'new', pad: 'n'.repeat(8 * 1024 * 1024) });
+      process.stdout.write('ready\\n');
+      for (;;) await writeFileAtomic(${JSON.stringify(path)}, text, { overwrite: true });`;
+    for (const delay of [5, 23, 45, 60, 120]) {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const parsed = JSON.parse(await readFile(path, 'utf8'));
+      expect(['old', 'new']).toContain(parsed.version);
+    }
   });
 });
 
