@@ -35,6 +35,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult): Re
         { requestId, ...result.headerValues },
         { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
       );
+      if (result.headers) Object.assign(headers, result.headers);
       diagnose(headers, prefer);
       const failure = prefer.streamError !== undefined ? streamFailure(provider, op, prefer, requestId) : undefined;
       const stream = createSseStream(result.events, {

@@ -1,4 +1,5 @@
 /** Types shared by the engine core, the profiles and the adapters. Web-standard only. */
+import type { Answer } from './answer.js';
 import type { Rng } from './hash.js';
 import type { Prefer } from './prefer.js';
 import type { EngineRequest } from './reply.js';
@@ -30,7 +31,7 @@ export interface SseEvent {
 /** What an operation handler answers; the engine renders it with the documented headers. */
 export type OperationResult =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; headerValues?: HeaderValues }
-  | { kind: 'stream'; events: Iterable<SseEvent> | AsyncIterable<SseEvent>; headerValues?: HeaderValues }
+  | { kind: 'stream'; events: Iterable<SseEvent> | AsyncIterable<SseEvent>; headers?: Record<string, string>; headerValues?: HeaderValues }
   | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string };
 
 /** Values an `x-standin-value` header may take, computed per request. */
@@ -105,6 +106,13 @@ export interface Profile {
   checkBeforeSchema?(operationId: string, body: unknown): { message: string; param: string } | undefined;
   /** The provider's wording for an unknown model (default `model: <id>`). */
   unknownModelMessage?(model: string): string;
+  /**
+   * Renders a neutral answer (a hand-written fixture) as this operation's JSON or stream, whichever the
+   * request asked for; `undefined` when the operation or the request's delivery cannot carry one.
+   */
+  renderAnswer?(ctx: OperationContext, answer: Answer): OperationResult | undefined;
+  /** The text of the last user turn and whether it carries a tool result (fixture matching). */
+  lastUserTurn?(body: unknown): { text: string; toolResult: boolean; assistantTurns: number } | undefined;
 }
 
 export interface HeaderSpec {

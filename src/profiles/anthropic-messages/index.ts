@@ -7,6 +7,7 @@ import type { OperationContext, OperationResult, Profile } from '../../core/type
 import { countInputTokens } from './input-tokens.js';
 import { planMessage } from './plan-message.js';
 import { toMessage, toStreamEvents } from './render-message.js';
+import { renderAnswer, lastUserTurn } from './render-answer.js';
 
 type Body = Record<string, unknown>;
 
@@ -45,6 +46,8 @@ function getModel(ctx: OperationContext): OperationResult {
 
 export const anthropicMessages: Profile = {
   name: 'anthropic-messages',
+  renderAnswer,
+  lastUserTurn,
   operations: {
     createMessage,
     countTokens: (ctx) => ({ kind: 'json', body: { input_tokens: countInputTokens(ctx.body as Body) } }),

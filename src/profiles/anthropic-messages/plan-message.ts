@@ -110,7 +110,7 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
 }
 
 /** Rules the provider enforces that a JSON Schema cannot say. */
-function checkSemantics(body: Record<string, unknown>): { message: string; param: string } | undefined {
+export function checkSemantics(body: Record<string, unknown>): { message: string; param: string } | undefined {
   const thinking = body.thinking as Block | undefined;
   if (thinking?.type === 'enabled' && Number(thinking.budget_tokens) >= Number(body.max_tokens)) {
     return { message: 'max_tokens: must be greater than thinking.budget_tokens', param: 'max_tokens' };

@@ -8,6 +8,7 @@ import { checkBeforeSchema, checkRequest } from './check-request.js';
 import { outputCap } from './output-cap.js';
 import { planCompletion } from './plan-completion.js';
 import { toChatCompletion, toChunks } from './render-completion.js';
+import { renderAnswer, lastUserTurn } from './render-answer.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,6 +27,8 @@ function createChatCompletion(ctx: OperationContext): OperationResult {
 
 export const openaiChat: Profile = {
   name: 'openai-chat',
+  renderAnswer,
+  lastUserTurn,
   operations: {
     createChatCompletion,
     listModels: (ctx) => ({ kind: 'json', body: ctx.operation.example ?? { object: 'list', data: [] } }),

@@ -6,6 +6,7 @@ import { randomId } from '../../core/hash.js';
 import type { Profile } from '../../core/types.js';
 import { errorBody, errorTypeOf, providerTables } from './errors.js';
 import { runTasks } from './run-tasks.js';
+import { renderAnswer, lastUserTurn } from './render-answer.js';
 
 type Obj = Record<string, unknown>;
 
@@ -13,6 +14,8 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 
 export const runwareTasks: Profile = {
   name: 'runware-tasks',
+  renderAnswer,
+  lastUserTurn,
   operations: { runTasks },
   // Runware sends no request id; the engine still needs one for its own bookkeeping.
   requestId: () => randomId('rw_', 24),
