@@ -31,6 +31,13 @@ class IncomingHeaders {
     const value = this.raw[name.toLowerCase()];
     return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
   }
+  /** As `Headers#forEach`: the recorder forwards every header the client sent. */
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const name in this.raw) {
+      const value = this.raw[name];
+      if (value !== undefined) callback(Array.isArray(value) ? value.join(', ') : value, name);
+    }
+  }
 }
 
 class NodeRequest implements EngineRequest {

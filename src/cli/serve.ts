@@ -5,6 +5,10 @@ import { exposureWarning, SERVER_DEFAULTS } from '../adapters/server-guards.js';
 import { PREFER_LIMITS } from '../core/prefer.js';
 import { listProviders, loadDocuments } from '../node/load-documents.js';
 import { createStandin } from '../standin.js';
+import { createFixtureSource, type FixtureSource, type OnMiss } from '../fixtures/source.js';
+import { loadFixtures } from '../fixtures/node-load.js';
+import { createRecorder } from '../fixtures/node-record.js';
+import { FixtureError } from '../fixtures/parse.js';
 
 const HELP = `usage: standin serve [options]
 
@@ -22,6 +26,12 @@ const HELP = `usage: standin serve [options]
                             by default a webhook to any other host is not called (recorded as failed)
   --max-connections N       connections open at once (default ${SERVER_DEFAULTS.maxConnections}); more are closed
   --request-timeout MS      time a client has to send a whole request, body included (default ${SERVER_DEFAULTS.requestTimeoutMs})
+  --fixtures DIR            answer from the fixtures in DIR (hand-written and recorded; docs/fixtures.md)
+  --on-miss MODE            what a request no fixture answers gets: synthesize (default), error (a 404
+                            problem naming the nearest fixtures), record (forward to --upstream, save)
+  --upstream NAME=URL       a provider's real base URL for --on-miss record (repeatable; with
+                            --provider, a bare URL)
+  --replay-speed X          replay pace: 0 at once (default), 1 as recorded, 2 twice as fast
   -h, --help                this help
 
 SIGTERM or SIGINT stops the server: open streams get ${SERVER_DEFAULTS.shutdownGraceMs} ms to finish, then are cut.`;
@@ -43,6 +53,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'webhook-hosts': { type: 'string' },
         'max-connections': { type: 'string', default: String(SERVER_DEFAULTS.maxConnections) },
         'request-timeout': { type: 'string', default: String(SERVER_DEFAULTS.requestTimeoutMs) },
+        fixtures: { type: 'string' },
+        'on-miss': { type: 'string', default: 'synthesize' },
+        upstream: { type: 'string', multiple: true },
+        'replay-speed': { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -71,18 +85,81 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const names = values.provider ? [values.provider] : known;
-  const engine = createStandin({
-    documents: await loadDocuments(names),
-    mount: values.provider ? 'root' : 'prefix',
-    precompile: true,
-    options: {
-      strictAuth: values['strict-auth'],
-      acceptKeys: list(values.keys),
-      webhookHosts,
-      ttftMs,
-      tokensPerSecond,
-    },
-  });
+
+  const onMiss = values['on-miss'] as OnMiss;
+  if (!['synthesize', 'error', 'record'].includes(onMiss)) {
+    console.error(`standin serve: --on-miss must be synthesize, error or record, got '${onMiss}'`);
+    return 2;
+  }
+  const replaySpeed = Number(values['replay-speed']);
+  if (!/^\d+(\.\d+)?$/.test(values['replay-speed']!) || replaySpeed > 100) {
+    console.error(`standin serve: --replay-speed must be a number from 0 to 100, got '${values['replay-speed']}'`);
+    return 2;
+  }
+  if ((onMiss !== 'synthesize' || values.upstream) && !values.fixtures) {
+    console.error('standin serve: --on-miss and --upstream need --fixtures DIR');
+    return 2;
+  }
+  const upstreams = upstreamsOf(values.upstream ?? [], values.provider, names);
+  if (typeof upstreams === 'string') {
+    console.error(`standin serve: ${upstreams}`);
+    return 2;
+  }
+  if (onMiss === 'record' && Object.keys(upstreams).length === 0) {
+    console.error('standin serve: --on-miss record needs --upstream NAME=URL for each provider to record');
+    return 2;
+  }
+  const documents = await loadDocuments(names);
+  let fixtures: FixtureSource | undefined;
+  if (values.fixtures) {
+    try {
+      // A recording folder that does not exist yet is fine when recording into it.
+      const set = await loadFixtures(values.fixtures).catch((error: unknown) => {
+        if (onMiss === 'record' && error instanceof FixtureError && /ENOENT/.test(error.reason)) return { hand: [], recorded: [] };
+        throw error;
+      });
+      fixtures = createFixtureSource(set, { onMiss, replaySpeed });
+    } catch (error) {
+      if (!(error instanceof FixtureError)) throw error;
+      console.error(`standin serve: fixture file ${error.file}${error.fixture ? `, ${error.fixture}` : ''}: ${error.reason}`);
+      return 1;
+    }
+  }
+  const strictAuth = values['strict-auth'];
+  const acceptKeys = list(values.keys);
+  let engine;
+  try {
+    engine = createStandin({
+      documents,
+      mount: values.provider ? 'root' : 'prefix',
+      precompile: true,
+      options: {
+        strictAuth,
+        acceptKeys,
+        webhookHosts,
+        ttftMs,
+        tokensPerSecond,
+      },
+      fixtures,
+    });
+  } catch (error) {
+    if (!(error instanceof FixtureError)) throw error;
+    console.error(`standin serve: fixture file ${error.file}${error.fixture ? `, ${error.fixture}` : ''}: ${error.reason}`);
+    return 1;
+  }
+  if (fixtures && onMiss === 'record') {
+    fixtures.setRecorder(
+      createRecorder({
+        dir: values.fixtures!,
+        upstreams,
+        source: fixtures,
+        onSaved: (file) => console.log(`standin: recorded ${file}`),
+        onError: (message) => console.error(message),
+      }),
+    );
+  }
+  if (fixtures) console.log(`standin: ${fixtures.fixtures.hand.length} hand-written fixtures, ${fixtures.fixtures.recorded.length} recorded exchanges; on a miss: ${onMiss}`);
+
   let running;
   try {
     running = await startServer(engine, { host: values.host, port, allowedHosts, maxConnections, requestTimeoutMs });
@@ -107,6 +184,22 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await running.close(SERVER_DEFAULTS.shutdownGraceMs);
   setTimeout(() => process.exit(0), SERVER_DEFAULTS.shutdownGraceMs).unref();
   return 0;
+}
+
+/** `NAME=URL` pairs; with --provider, a bare URL names that provider's upstream. */
+function upstreamsOf(raw: string[], provider: string | undefined, names: string[]): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const item of raw) {
+    const eq = item.indexOf('=');
+    const named = eq > 0 && !item.slice(0, eq).includes(':');
+    const name = named ? item.slice(0, eq) : provider;
+    const url = named ? item.slice(eq + 1) : item;
+    if (!name) return `--upstream ${item}: write NAME=URL (a bare URL needs --provider)`;
+    if (!names.includes(name)) return `--upstream ${item}: no provider '${name}' is served (serving ${names.join(', ')})`;
+    if (!/^https?:\/\/[^\s]+$/.test(url)) return `--upstream ${item}: not an http(s) URL`;
+    out[name] = url;
+  }
+  return out;
 }
 
 function list(raw: string | undefined): string[] {

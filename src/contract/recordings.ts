@@ -43,7 +43,7 @@ export function parseRecordingJson(label: string, data: unknown): RecordedExchan
     return (data.exchanges as RecordFile['exchanges']).map((x, i) => ({
       label: `${label}#${x.name ?? i}`,
       request: x.request,
-      response: x.response,
+      response: withFramesAsText(x.response),
     }));
   }
   if (Array.isArray(data) && data.every((x) => isObject(x) && typeof x.method === 'string' && typeof x.status === 'number')) {
@@ -62,6 +62,16 @@ export function parseRecordingJson(label: string, data: unknown): RecordedExchan
     }));
   }
   return undefined;
+}
+
+/**
+ * The recorder (`standin serve --on-miss record`) keeps a stream frame by frame with arrival times
+ * (`frames: [{ at, text }]`); the suite reads the same file as the stream's whole text.
+ */
+function withFramesAsText(response: RecordedExchange['response'] & { frames?: { text: string }[] }): RecordedExchange['response'] {
+  if (!Array.isArray(response.frames) || response.text !== undefined) return response;
+  const { frames, ...rest } = response;
+  return { ...rest, text: frames.map((f) => f.text).join('') };
 }
 
 export function sseRecording(label: string, text: string): RecordedExchange {
