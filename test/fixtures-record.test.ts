@@ -17,6 +17,7 @@ import { createFixtureSource, type OnMiss } from '../src/fixtures/source.js';
 import { loadFixtures } from '../src/fixtures/node-load.js';
 import { createRecorder } from '../src/fixtures/node-record.js';
 import { fixtureSetOf } from '../src/fixtures/parse.js';
+import { readRecordings } from '../src/node/read-recordings.js';
 import { ORG_ID, startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
 
 const KEY = `sk-ant-api03-${Math.random().toString(36).slice(2)}RecordMe${Date.now()}`;
@@ -127,6 +128,16 @@ describe('recording', () => {
       expect(text).toContain('[REDACTED]');
     }
   });
+});
+
+it('the contract suite reads the same files (standin contract --target DIR): one recorded format', async () => {
+  const { exchanges, unreadable } = await readRecordings(dir, ['anthropic']);
+  expect(unreadable).toEqual([]);
+  expect(exchanges).toHaveLength(2);
+  const stream = exchanges.find((x) => typeof x.response.text === 'string')!;
+  expect(stream.request!.path).toBe('/v1/messages');
+  expect(stream.response.text!.match(/^event: /gm)).toHaveLength(recorded.anthropicStream.length);
+  expect(stream.response.text).toMatch(/event: message_stop\ndata: .*\n\n$/);
 });
 
 describe('replay', () => {
