@@ -106,3 +106,16 @@ it('recordings loaded from a folder answer through MSW handlers and the fetch dr
     msw.close();
   }
 });
+
+it("the contract suite's recordings in fixtures/ load as fixtures and replay (one recorded format)", async () => {
+  const repoFixtures = new URL('../fixtures/', import.meta.url).pathname;
+  const set = await loadFixtures(repoFixtures);
+  expect(new Set(set.recorded.map((r) => r.provider))).toEqual(new Set(['skillboss', 'bytespike', 'anthropic', 'aigateway', 'runware']));
+  const engine = createStandin({ documents: await loadDocuments(['anthropic']), fixtures: set, fixtureOptions: { onMiss: 'error' } });
+  const recorded = set.recorded.find((r) => r.provider === 'anthropic' && r.label.endsWith('#countTokens.json'))!;
+  const res = await engine.fetch(
+    new Request('http://standin/anthropic/v1/messages/count_tokens', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(recorded.entry.request.body) }),
+  );
+  expect(res.headers.get('x-standin-fixture')).toBe('anthropic/anthropic.exchanges.json#countTokens.json');
+  expect(await res.text()).toBe(recorded.entry.response.text);
+});
