@@ -119,3 +119,31 @@ it("the contract suite's recordings in fixtures/ load as fixtures and replay (on
   expect(res.headers.get('x-standin-fixture')).toBe('anthropic/anthropic.exchanges.json#countTokens.json');
   expect(await res.text()).toBe(recorded.entry.response.text);
 });
+
+it('Runware replays match whatever taskUUID and key the new request has, and echo its taskUUID', async () => {
+  const old = '0b6e3c1a-1111-4222-8333-444455556666';
+  const task = (taskUUID: string, extra: Record<string, unknown> = {}) => ({ taskType: 'textInference', taskUUID, model: 'anthropic:claude@haiku-4.5', messages: [{ role: 'user', content: 'Recorded Runware' }], ...extra });
+  const set = {
+    format: 'standin-exchanges/1',
+    provider: 'runware',
+    exchanges: [
+      {
+        request: { method: 'POST', path: '/v1', body: [{ taskType: 'authentication', apiKey: '[REDACTED]' }, task(old)] },
+        response: { status: 200, headers: { 'content-type': 'application/json' }, body: { data: [{ taskType: 'textInference', taskUUID: old, status: 'success', text: 'From the recording', finishReason: 'stop' }] } },
+      },
+      {
+        request: { method: 'POST', path: '/v1', body: [task(old, { deliveryMethod: 'stream' })] },
+        response: { status: 200, headers: { 'content-type': 'text/event-stream' }, frames: [{ at: 5, text: `data: ${JSON.stringify({ taskUUID: old, delta: { text: 'From' } })}\n\n` }, { at: 9, text: `data: ${JSON.stringify({ taskUUID: old, taskType: 'textInference', text: 'From', finishReason: 'stop' })}\n\n` }] },
+      },
+    ],
+  };
+  const { fixtureSetOf } = await import('../src/fixtures/parse.js');
+  const engine = createStandin({ documents: await loadDocuments(['runware']), fixtures: fixtureSetOf('runware/set.json', set), fixtureOptions: { onMiss: 'error' } });
+  const post = (body: unknown[]) => engine.fetch(new Request('http://standin/runware/v1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const fresh = crypto.randomUUID();
+  const inline = (await (await post([{ taskType: 'authentication', apiKey: 'rw-another-key' }, task(fresh)])).json()) as { data: { taskUUID: string; text: string }[] };
+  expect(inline.data[0]).toMatchObject({ taskUUID: fresh, text: 'From the recording' });
+  const streamed = await (await post([{ taskType: 'authentication', apiKey: 'rw-another-key' }, task(fresh, { deliveryMethod: 'stream' })])).text();
+  expect(streamed).toContain(fresh);
+  expect(streamed).not.toContain(old);
+});
