@@ -45,7 +45,7 @@ export function createStandin(config: StandinConfig): Standin {
   const ajv = createAjv();
   const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
   const fixtures = toFixtureSource(config.fixtures, config.fixtureOptions);
-  checkFixtureSet(fixtures.fixtures, providers);
+  checkFixtureSet(fixtures.fixtures, providers, ajv);
   const engine = createEngine({
     providers,
     ajv,

@@ -149,5 +149,26 @@ describe('in process', () => {
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
     expect(() => createStandin({ documents, fixtures: [{ match: {}, answer: { error: { status: 418 } } }] })).toThrow(FixtureError);
     expect(() => createStandin({ documents, fixtures: [{ match: {}, answer: { text: 'x', colour: 'red' } as never }] })).toThrow(/answer.colour is not a known field/);
+    expect(() => createStandin({ documents, fixtures: [{ match: {}, answer: { text: 'x', stopReason: 'tool_use' } }] })).toThrow(/tool_use needs answer.toolCalls/);
+  });
+
+  it("an answer the provider's document rejects stops start-up, with the fixture and the document's reason", async () => {
+    const documents = await loadDocuments(['anthropic']);
+    // A document that allows one content block per message: text plus a tool call is two.
+    const strict = structuredClone(documents.anthropic!) as Record<string, any>;
+    // (Appended to the schema's own allOf: the bundled document refers into it by position.)
+    strict.paths['/v1/messages'].post.responses['200'].content['application/json'].schema.allOf.push({ properties: { content: { maxItems: 1 } } });
+    const twoBlocks = { match: { provider: 'anthropic' }, answer: { text: 'Checking.', toolCalls: [WEATHER] } };
+    expect(() => createStandin({ documents: { anthropic: strict }, fixtures: [{ match: {}, answer: { text: 'one block' } }] })).not.toThrow();
+    let error: unknown;
+    try {
+      createStandin({ documents: { anthropic: strict }, fixtures: [{ match: {}, answer: { text: 'fine' } }, twoBlocks] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FixtureError);
+    expect(error).toMatchObject({ file: 'added', fixture: 'fixture 1' });
+    expect((error as FixtureError).reason).toMatch(/anthropic's document rejects the JSON answer: .*content/);
+    expect(() => createStandin({ documents, fixtures: [twoBlocks] })).not.toThrow();
   });
 });
