@@ -147,3 +147,17 @@ it('Runware replays match whatever taskUUID and key the new request has, and ech
   expect(streamed).toContain(fresh);
   expect(streamed).not.toContain(old);
 });
+
+it('a recorded 401 never shadows the success recorded for the same body (standin authenticates first)', async () => {
+  const set = await loadFixtures(new URL('../fixtures/', import.meta.url).pathname);
+  const ok = set.recorded.find((r) => r.provider === 'anthropic' && r.label.endsWith('#createMessage.json'))!;
+  expect(set.recorded.some((r) => r.key === ok.key && r.entry.response.status === 401)).toBe(true);
+  const engine = createStandin({ documents: await loadDocuments(['anthropic']), fixtures: set, fixtureOptions: { onMiss: 'error' } });
+  for (let i = 0; i < 3; i++) {
+    const res = await engine.fetch(
+      new Request('http://standin/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(ok.entry.request.body) }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-standin-fixture')).toBe('anthropic/anthropic.exchanges.json#createMessage.json');
+  }
+});
