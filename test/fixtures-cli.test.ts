@@ -100,3 +100,17 @@ it('a hand-written YAML fixture answers through the CLI server', async () => {
   const message = await client.messages.create(ask('Classify this ticket'));
   expect(message.content).toEqual([{ type: 'text', text: 'shipping' }]);
 });
+
+it('refuses fixture flags that cannot work, with the reason', async () => {
+  for (const [args, reason] of [
+    [['--fixtures', dir, '--on-miss', 'sometimes'], /--on-miss must be synthesize, error or record/],
+    [['--on-miss', 'error'], /need --fixtures DIR/],
+    [['--fixtures', dir, '--on-miss', 'record'], /--on-miss record needs --upstream/],
+    [['--fixtures', dir, '--upstream', 'nowhere=http://x'], /no provider 'nowhere' is served/],
+    [['--fixtures', dir, '--replay-speed', 'fast'], /--replay-speed must be a number/],
+  ] as const) {
+    const child = run([...args]);
+    expect(await child.exited).toBe(2);
+    expect(child.output()).toMatch(reason);
+  }
+});

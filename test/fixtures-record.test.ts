@@ -30,7 +30,7 @@ let upstream: FakeUpstream;
 const servers: RunningServer[] = [];
 
 async function serve(onMiss: OnMiss, replaySpeed = 0): Promise<string> {
-  const set = onMiss === 'record' ? { hand: [], recorded: [] } : await loadFixtures(dir);
+  const set = await loadFixtures(dir).catch(() => ({ hand: [], recorded: [] }));
   const fixtures = createFixtureSource(set, { onMiss, replaySpeed });
   if (onMiss === 'record') fixtures.setRecorder(createRecorder({ dir, upstreams: { anthropic: upstream.url, aigateway: upstream.url }, source: fixtures }));
   const engine = createStandin({ documents: await loadDocuments(['anthropic', 'aigateway']), fixtures });
@@ -169,8 +169,22 @@ describe('replay', () => {
     const pacedSpan = paced.at(-1)!.at - paced[0]!.at;
     expect(pacedSpan).toBeGreaterThan(recordedSpan * 0.8);
     expect(pacedSpan).toBeLessThan(recordedSpan * 1.25 + 100);
+    const double = await anthropicEvents(await serve('error', 2));
+    const doubleSpan = double.at(-1)!.at - double[0]!.at;
+    expect(doubleSpan).toBeGreaterThan(recordedSpan * 0.4);
+    expect(doubleSpan).toBeLessThan(recordedSpan * 0.65 + 50);
     const fast = await anthropicEvents(await serve('error', 0));
     expect(fast.at(-1)!.at - fast[0]!.at).toBeLessThan(recordedSpan / 4);
+  });
+
+  it('--on-miss record with recordings already in the folder records only what is missing', async () => {
+    const base = await serve('record');
+    const before = upstream.requests;
+    expect(await anthropic(base).messages.create(anthropicAsk)).toEqual(recorded.anthropicJson);
+    expect(upstream.requests).toBe(before);
+    const fresh = await anthropic(base).messages.create({ ...anthropicAsk, max_tokens: 65 });
+    expect(upstream.requests).toBe(before + 1);
+    expect(await anthropic(await serve('error')).messages.create({ ...anthropicAsk, max_tokens: 65 })).toEqual(fresh);
   });
 
   it('--on-miss error answers a 404 problem the SDK does not retry, naming the request and the nearest fixtures', async () => {
