@@ -1,5 +1,5 @@
 /**
- * Real traffic recorded from the live Anthropic and OpenAI APIs (../shared/recordings) conforms to the
+ * Real traffic recorded from the live Anthropic and OpenAI APIs (test/data/real-recordings) conforms to the
  * Anthropic-native and OpenAI-compatible documents, read as it is; and the recorded path is not vacuous:
  * the same recordings, broken, fail.
  */
@@ -13,7 +13,7 @@ import { createRecordedTarget } from '../src/contract/target.js';
 import { readRecordings } from '../src/node/read-recordings.js';
 import { setupFor } from './support/contract.js';
 
-const recordings = fileURLToPath(new URL('../../shared/recordings/', import.meta.url));
+const recordings = fileURLToPath(new URL('./data/real-recordings/', import.meta.url));
 
 async function checkRecordings(provider: string, dir = recordings) {
   const { ctx, protocol } = await setupFor(provider, false);
