@@ -1,31 +1,16 @@
 /** `standin serve` as a user runs it: the start-up line, the health route, and clear errors. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli, waitFor } from './support/cli-process.js';
 import { createServer, type Server } from 'node:net';
 
-const cli = new URL('../bin/standin.js', import.meta.url).pathname;
 const running: ChildProcess[] = [];
+const run = (args: string[]) => spawnCli(args, running);
 afterEach(() => {
   for (const child of running.splice(0)) child.kill('SIGKILL');
 });
 
-function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
 
-async function waitFor(output: () => string, text: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`no '${text}' in:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('standin serve', () => {
   it('lists every provider base URL at start-up and answers on each', async () => {

@@ -4,16 +4,17 @@
  * fixture file stops the server with the file, the fixture and the reason; hand-written YAML answers.
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli, waitFor } from './support/cli-process.js';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
 
-const cli = new URL('../bin/standin.js', import.meta.url).pathname;
 const KEY = `sk-ant-api03-cli${Date.now()}`;
 const running: ChildProcess[] = [];
+const run = (args: string[]) => spawnCli(['serve', '--port', '0', ...args], running);
 let upstream: FakeUpstream;
 let dir: string;
 
@@ -29,23 +30,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
 
-async function waitFor(output: () => string, text: string | RegExp, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(typeof text === 'string' ? output().includes(text) : text.test(output()))) {
-    if (Date.now() > deadline) throw new Error(`no '${String(text)}' in:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const baseOf = (output: string) => /standin listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
 const ask = (content: string) => ({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user' as const, content }] });

@@ -3,31 +3,16 @@
  * stream is open (the stream is ended, its timer cleared), and binding every interface prints a warning.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli, waitFor } from './support/cli-process.js';
 
-const cli = new URL('../bin/standin.js', import.meta.url).pathname;
 const running: ChildProcess[] = [];
+const serve = (args: string[]) => spawnCli(['serve', '--port', '0', '--provider', 'anthropic', ...args], running);
 afterEach(() => {
   for (const child of running.splice(0)) child.kill('SIGKILL');
 });
 
-function serve(args: string[]) {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--provider', 'anthropic', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
 
-async function waitFor(output: () => string, text: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`no '${text}' in:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('standin serve shutdown', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s stops the server within a bounded time while a paced stream is open', async (signal) => {
