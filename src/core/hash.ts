@@ -13,7 +13,8 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-const mix = (h: number, n: number): number => Math.imul(h ^ n, 0x01000193) >>> 0;
+/** One FNV-1a step over a whole number (a type tag or a length). */
+export const mix = (h: number, n: number): number => Math.imul(h ^ n, 0x01000193) >>> 0;
 
 /** How deep a JSON value may nest before `hashJson` refuses it (far beyond any real request). */
 export const MAX_JSON_DEPTH = 1000;
