@@ -112,7 +112,8 @@ describe('standin contract', () => {
   it.each([
     ['aigateway', 'AIGATEWAY_API_KEY', 'authorization', `Bearer ${KEY}`],
     ['runware', 'RUNWARE_API_KEY', 'authorization', `Bearer ${KEY}`],
-    ['skillboss', 'SKILLBOSS_API_KEY', 'x-api-key', KEY],
+    ['skillboss', 'SKILLBOSS_WHOLESALE_KEY', 'x-api-key', KEY],
+    ['bytespike', 'BYTESPIKE_API_KEY', 'x-api-key', KEY],
   ])('%s: the key from %s goes in %s', async (provider, env, header, value) => {
     server = await startTestServer(forwardTo(engine, `/${provider}`));
     const out = io({ [env]: KEY });
@@ -164,7 +165,7 @@ describe('standin contract', () => {
       res.writeHead(503, { 'content-type': 'application/json', 'request-id': 'req_x', 'x-should-retry': 'true', 'retry-after': '0' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'busy' }, request_id: 'req_x' }));
     });
-    const out = io({ SKILLBOSS_API_KEY: KEY });
+    const out = io({ SKILLBOSS_WHOLESALE_KEY: KEY });
     const json = join(dir, 'busy.json');
     const code = await contractCommand(['--provider', 'skillboss', '--target', server.url, '--retries', '1', '--max-requests', '100', '--json', json, '--quiet'], out.cli);
     expect(code).toBe(1);
@@ -206,6 +207,7 @@ describe('standin contract', () => {
     [['--provider', 'anthropic'], /--target is required/],
     [['--provider', 'nope', '--target', 'standin'], /unknown provider 'nope'/],
     [['--provider', 'anthropic', '--target', 'https://api.example.invalid'], /ANTHROPIC_API_KEY is not set/],
+    [['--provider', 'skillboss', '--target', 'https://api.example.invalid'], /SKILLBOSS_WHOLESALE_KEY is not set/],
     [['--provider', 'anthropic', '--target', '/no/such/folder'], /is not 'standin', an http\(s\) URL, or a folder/],
     [['--provider', 'anthropic', '--target', 'standin', '--timeout', 'soon'], /--timeout must be a whole number/],
     [['--provider', 'all', '--target', 'https://api.example.invalid'], /a live URL serves one provider/],

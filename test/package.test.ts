@@ -53,6 +53,7 @@ describe('the README', () => {
   it("lists each provider's base URL, model ids and key variable as the documents give them", async () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const documents = await loadDocuments();
+    // The variables the providers' docs name (Runware's name none: standin's convention).
     const keyVariables: Record<string, string> = { skillboss: 'SKILLBOSS_WHOLESALE_KEY', bytespike: 'BYTESPIKE_API_KEY', anthropic: 'ANTHROPIC_API_KEY', aigateway: 'AIGATEWAY_API_KEY', runware: 'RUNWARE_API_KEY' };
     for (const [name, doc] of Object.entries(documents)) {
       const title = String((doc.info as { title: string }).title);
@@ -62,6 +63,7 @@ describe('the README', () => {
       expect(row, name).toContain(server);
       for (const model of doc['x-standin-models'] as string[]) expect(row, name).toContain(`\`${model}\``);
       expect(row, name).toContain(keyVariables[name]!);
+      expect(doc['x-standin-key-env'], name).toBe(keyVariables[name]); // what `standin contract` reads
     }
     expect(readme).toMatch(/What standin does not serve/);
   });

@@ -32,8 +32,9 @@ TARGET is one of:
 options:
   --provider NAME        a provider document (skillboss, bytespike, anthropic, aigateway, runware),
                          a comma-separated list, or 'all' (not with a live URL)
-  --key-env VAR          environment variable holding the API key (default <PROVIDER>_API_KEY,
-                         e.g. ANTHROPIC_API_KEY); the key is never printed or written
+  --key-env VAR          environment variable holding the API key (default: the one the provider's
+                         docs name, x-standin-key-env in its document, e.g. SKILLBOSS_WHOLESALE_KEY);
+                         the key is never printed or written
   --max-requests N       send at most N requests, retries included (default 20 against a live URL)
   --timeout MS           deadline for one exchange, headers and whole body (default 30000)
   --retries N            retries of a 429 or 5xx, with backoff (default 2)
@@ -165,7 +166,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (kind === 'standin') {
       target = createStandinTarget(setup.engine!, name);
     } else if (kind === 'live') {
-      const keyEnv = values['key-env'] ?? `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
+      const keyEnv = values['key-env'] ?? documentedKeyEnv(name, document);
       const key = io.env[keyEnv];
       if (!key && !options.dryRun) throw new UsageError(`the API key variable ${keyEnv} is not set (name another with --key-env)`);
       target = createLiveTarget({ baseUrl: targetArg, key });
@@ -241,4 +242,10 @@ async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The variable the provider's docs keep the key in (`x-standin-key-env`), else `<PROVIDER>_API_KEY`. */
+export function documentedKeyEnv(name: string, document: Record<string, unknown>): string {
+  const named = document['x-standin-key-env'];
+  return typeof named === 'string' && named ? named : `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
 }
