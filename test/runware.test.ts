@@ -353,9 +353,9 @@ describe('webhooks', () => {
       const task = textTask({ deliveryMethod: 'async', webhookURL: `http://127.0.0.1:${port}/hook` });
       expect((await send([task], { base: local.url })).status).toBe(200);
       expect((await send([textTask()], { base: local.url })).status).toBe(200);
-      const state = engine.providers[0]!.state;
-      await vi.waitFor(() => expect(webhookDeliveries(state, task.taskUUID)[0]?.outcome).toBe('failed'), { timeout: 5000 });
-      expect(webhookDeliveries(state, task.taskUUID)).toEqual([
+      const state = { store: engine.store, session: 'default', provider: 'runware' };
+      await vi.waitFor(async () => expect((await webhookDeliveries(state, task.taskUUID))[0]?.outcome).toBe('failed'), { timeout: 5000 });
+      expect(await webhookDeliveries(state, task.taskUUID)).toEqual([
         { taskUUID: task.taskUUID, url: task.webhookURL, resultIndex: 0, attempts: WEBHOOK_ATTEMPTS, outcome: 'failed', lastError: 'ECONNREFUSED' },
       ]);
       const poll = [{ taskType: 'getResponse', taskUUID: task.taskUUID }];

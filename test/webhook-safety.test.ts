@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, type Engine } from '../src/standin.js';
-import { MAX_CONCURRENT_DELIVERIES, refuseTarget, webhookDeliveries, WEBHOOK_ATTEMPTS } from '../src/profiles/runware-tasks/webhook.js';
+import { MAX_CONCURRENT_DELIVERIES, refuseTarget, webhookDeliveries, WEBHOOK_ATTEMPTS, type WebhookRecords } from '../src/profiles/runware-tasks/webhook.js';
 
 type Obj = Record<string, any>;
 const MODEL = 'anthropic:claude@haiku-4.5';
@@ -25,13 +25,13 @@ afterEach(async () => {
   }
 });
 
-async function engineWith(webhookHosts: string[] = []): Promise<{ engine: Engine; send: (body: unknown) => Promise<{ status: number; body: any }>; state: Map<string, unknown> }> {
+async function engineWith(webhookHosts: string[] = []): Promise<{ engine: Engine; send: (body: unknown) => Promise<{ status: number; body: any }>; state: WebhookRecords }> {
   const engine = createStandin({ documents: await loadDocuments(['runware']), mount: 'root', options: { webhookHosts } });
   const send = async (body: unknown) => {
     const res = await engine.fetch(new Request('http://standin.local/v1', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer rw-key' }, body: JSON.stringify(body) }));
     return { status: res.status, body: await res.json() };
   };
-  return { engine, send, state: engine.providers[0]!.state };
+  return { engine, send, state: { store: engine.store, session: 'default', provider: 'runware' } };
 }
 
 /** A local server answering with `handle`; counts requests and the most open at once. */
@@ -75,7 +75,7 @@ describe('which webhook URLs are called', () => {
     expect(r.status).toBe(200);
     expect(r.body.data[0]).toMatchObject({ taskUUID: task.taskUUID, status: 'processing' });
     expect(spy).not.toHaveBeenCalled();
-    expect(webhookDeliveries(state, task.taskUUID)[0]).toMatchObject({ outcome: 'failed', attempts: 0 });
+    expect((await webhookDeliveries(state, task.taskUUID))[0]).toMatchObject({ outcome: 'failed', attempts: 0 });
     const logged = warn.mock.calls.map((c) => String(c[0])).join('\n');
     expect(logged).toContain(task.taskUUID);
     expect(logged).toMatch(/not a loopback host/);
@@ -87,7 +87,7 @@ describe('which webhook URLs are called', () => {
     const { send, state } = await engineWith(['127.0.0.1', 'hooks.example.org']);
     const task = textTask({ webhookURL: hook.url });
     await send([task]);
-    await vi.waitFor(() => expect(webhookDeliveries(state, task.taskUUID)[0]?.outcome).toBe('delivered'));
+    await vi.waitFor(async () => expect((await webhookDeliveries(state, task.taskUUID))[0]?.outcome).toBe('delivered'));
   });
 });
 
@@ -99,8 +99,8 @@ describe('how webhooks are called', () => {
     const { send, state } = await engineWith();
     const task = textTask({ webhookURL: redirecting.url });
     await send([task]);
-    await vi.waitFor(() => expect(webhookDeliveries(state, task.taskUUID)[0]?.outcome).toBe('failed'), { timeout: 5000 });
-    expect(webhookDeliveries(state, task.taskUUID)[0]!.lastError).toBe('HTTP 307 (redirects are not followed)');
+    await vi.waitFor(async () => expect((await webhookDeliveries(state, task.taskUUID))[0]?.outcome).toBe('failed'), { timeout: 5000 });
+    expect((await webhookDeliveries(state, task.taskUUID))[0]!.lastError).toBe('HTTP 307 (redirects are not followed)');
     expect(redirecting.seen.calls).toBe(WEBHOOK_ATTEMPTS);
     expect(other.seen.calls).toBe(0);
   });
@@ -120,7 +120,7 @@ describe('how webhooks are called', () => {
     const task = textTask({ webhookURL: endless.url });
     const started = Date.now();
     await send([task]);
-    await vi.waitFor(() => expect(webhookDeliveries(state, task.taskUUID)[0]?.outcome).toBe('delivered'), { timeout: 3000 });
+    await vi.waitFor(async () => expect((await webhookDeliveries(state, task.taskUUID))[0]?.outcome).toBe('delivered'), { timeout: 3000 });
     expect(Date.now() - started).toBeLessThan(2_000);
     await vi.waitFor(() => expect(endless.seen.open).toBe(0), { timeout: 3000 });
     expect(sent).toBeLessThan(16 * 1024 * 1024);
@@ -131,7 +131,7 @@ describe('how webhooks are called', () => {
     const { send, state } = await engineWith();
     const tasks = Array.from({ length: 30 }, () => textTask({ webhookURL: slow.url }));
     expect((await send(tasks)).status).toBe(200);
-    await vi.waitFor(() => expect(tasks.every((t) => webhookDeliveries(state, t.taskUUID)[0]?.outcome === 'delivered')).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await Promise.all(tasks.map((t) => webhookDeliveries(state, t.taskUUID)))).every((d) => d[0]?.outcome === 'delivered')).toBe(true), { timeout: 10_000 });
     expect(slow.seen.calls).toBe(30);
     expect(slow.seen.maxOpen).toBeLessThanOrEqual(MAX_CONCURRENT_DELIVERIES);
     expect(slow.seen.maxOpen).toBeGreaterThan(1);

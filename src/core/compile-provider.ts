@@ -55,7 +55,6 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
     operations,
     catalogue,
     ajvKey,
-    state: new Map(),
     prices: pricesOf(name, document),
   };
   profile.checkDocument?.(runtime);

@@ -158,7 +158,6 @@ export function createEngine(config: EngineConfig): Engine {
       seed: read.seed,
       options,
       apiKey: read.apiKey,
-      state: provider.state,
       session: trace.session,
       store,
       clock,

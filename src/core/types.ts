@@ -59,8 +59,6 @@ export interface OperationContext {
   apiKey?: string;
   /** Validates a value against the schema at a pointer into the bundled document; undefined when valid. */
   validate(pointer: string, value: unknown): { message: string; param: string } | undefined;
-  /** State kept per provider for the engine's lifetime, in this process only (prefer `store`). */
-  state: Map<string, unknown>;
   /** The session the request belongs to (`x-standin-session`, else the default session). */
   session: string;
   /** Where state that outlives the request lives; keys built with `stateKey(ctx.session, …)`. */
@@ -170,8 +168,6 @@ export interface ProviderRuntime {
   /** Catalogue of every documented error status in the document. */
   catalogue: Map<number, CatalogueEntry>;
   ajvKey: string;
-  /** Per-provider state for the profile (see OperationContext.state). */
-  state: Map<string, unknown>;
   /** USD per token, from `x-standin-prices` (per million tokens in the document). */
   prices: { input: number; output: number };
 }

@@ -13,7 +13,7 @@ import { errorEnvelope, type TaskError } from './errors.js';
 import { planResult, type ResultPlan } from './plan-result.js';
 import { toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
 import { pendingItem, pollResults, storeResults } from './task-store.js';
-import { deliverWebhook } from './webhook.js';
+import { deliverWebhook, type WebhookRecords } from './webhook.js';
 
 type Obj = Record<string, unknown>;
 
@@ -25,7 +25,7 @@ interface TextRun {
   seeds: number[];
 }
 
-export function runTasks(ctx: OperationContext): OperationResult {
+export async function runTasks(ctx: OperationContext): Promise<OperationResult> {
   const checked = checkRequest(ctx);
   if (!checked.ok) return errorEnvelope(ctx, [checked.error]);
   const data: Obj[] = [];
@@ -33,7 +33,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
   for (const entry of checked.tasks) {
     if (!entry.ok) {
       errors.push(entry.error);
-      reportToWebhook(ctx, (ctx.body as unknown[])[entry.index], entry.error);
+      await reportToWebhook(ctx, (ctx.body as unknown[])[entry.index], entry.error);
       continue;
     }
     const task = entry.task;
@@ -41,7 +41,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
     // A leading authentication task has done its work (the engine read the key); it answers nothing.
     if (task.taskType === 'authentication') continue;
     if (task.taskType === 'getResponse') {
-      const items = pollResults(ctx.state, taskUUID);
+      const items = await pollResults(ctx, taskUUID);
       if (items) data.push(...items);
       else errors.push({ code: 'taskFailedOrNotFound', message: `taskUUID: No task ${taskUUID} is known`, parameter: 'taskUUID', taskUUID, taskType: 'getResponse' });
       continue;
@@ -50,7 +50,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
     const items = run.plans.map((plan, i) => toResultItem(plan, run.labels[i]!));
     // A webhook makes the task asynchronous whatever deliveryMethod says (the webhook's note).
     const async = task.deliveryMethod === 'async' || typeof task.webhookURL === 'string';
-    storeResults(ctx.state, taskUUID, items, async);
+    await storeResults(ctx, taskUUID, items, async);
     if (task.deliveryMethod === 'stream') return { kind: 'stream', events: streamOf(run) };
     if (!async) {
       data.push(...items);
@@ -58,7 +58,7 @@ export function runTasks(ctx: OperationContext): OperationResult {
     }
     data.push(pendingItem(taskUUID));
     if (typeof task.webhookURL === 'string') {
-      deliverWebhook(ctx.state, taskUUID, task.webhookURL, items.map((item) => ({ data: [item] })), { allowedHosts: ctx.options.webhookHosts });
+      await deliverWebhook(webhookRecords(ctx), taskUUID, task.webhookURL, items.map((item) => ({ data: [item] })), { allowedHosts: ctx.options.webhookHosts });
     }
   }
   if (data.length === 0 && errors.length > 0) return errorEnvelope(ctx, errors);
@@ -70,11 +70,16 @@ export function runTasks(ctx: OperationContext): OperationResult {
  * API answer reports it, in the `ErrorResponse` envelope. Nothing is sent when the webhookURL itself is
  * at fault (not a URI, or beside `stream`).
  */
-function reportToWebhook(ctx: OperationContext, task: unknown, error: TaskError): void {
+async function reportToWebhook(ctx: OperationContext, task: unknown, error: TaskError): Promise<void> {
   if (!isObject(task) || task.taskType !== 'textInference' || typeof task.webhookURL !== 'string') return;
   if (error.parameter === 'webhookURL' || !isWebhookURL(ctx, task.webhookURL)) return;
   const taskUUID = error.taskUUID ?? String(task.taskUUID);
-  deliverWebhook(ctx.state, taskUUID, task.webhookURL, [{ errors: [error], data: [] }], { allowedHosts: ctx.options.webhookHosts });
+  await deliverWebhook(webhookRecords(ctx), taskUUID, task.webhookURL, [{ errors: [error], data: [] }], { allowedHosts: ctx.options.webhookHosts });
+}
+
+/** Delivery records live beside the task's results: same session, same provider. */
+function webhookRecords(ctx: OperationContext): WebhookRecords {
+  return { store: ctx.store, session: ctx.session, provider: ctx.provider.name };
 }
 
 /** The budget of a task that sets no `settings.maxTokens`: the default TextInferenceSettings gives. */

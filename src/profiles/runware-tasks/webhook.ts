@@ -3,8 +3,10 @@
  * result, in result order (for a failed task, one POST of `{"errors": [error], "data": []}`), in the
  * background so the API answer never waits for it. A failed call (no connection, a non-2xx answer, a
  * timeout) is retried a few times with a short backoff, then recorded as failed and logged. The document
- * has no field that reports deliveries, so the record stays inside standin; `webhookDeliveries` exposes
- * it to tests. Nothing here may throw into the server.
+ * has no field that reports deliveries, so the record stays inside standin, in the state store under the
+ * request's session (any process sharing the store sees it); `webhookDeliveries` exposes it to tests.
+ * The calls themselves are made by the process that took the request. Nothing here may throw into the
+ * server.
  *
  * A webhook makes standin send requests where a client says, so calls are fenced: http(s) only; by
  * default only loopback hosts (others when `standin serve --webhook-hosts` names them); redirects are
@@ -15,6 +17,8 @@
  * number of calls.
  */
 import { createRedactor } from '../../core/redact.js';
+import { stateKey, type StateStore } from '../../core/state/store.js';
+import type { Json } from '../../core/types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -37,18 +41,22 @@ export const WEBHOOK_TIMEOUT_MS = 5_000;
 /** Calls in flight at once (per process), and calls allowed to wait for a slot. */
 export const MAX_CONCURRENT_DELIVERIES = 8;
 export const MAX_QUEUED_DELIVERIES = 1_000;
-const KEY = 'runware-tasks:webhooks';
-const CAPACITY = 10_000;
+/** Records are garbage after this long (real time), so a long-running server stays bounded. */
+const RECORD_TTL_MS = 60 * 60_000;
 
-function records(state: Map<string, unknown>): Map<string, WebhookDelivery[]> {
-  let map = state.get(KEY) as Map<string, WebhookDelivery[]> | undefined;
-  if (!map) state.set(KEY, (map = new Map()));
-  return map;
+/** Where a task's delivery records live: the session and provider the task ran under. */
+export interface WebhookRecords {
+  store: StateStore;
+  session: string;
+  provider: string;
 }
 
+const recordKey = (where: WebhookRecords, taskUUID: string) => stateKey(where.session, 'runware-webhook', where.provider, taskUUID);
+
 /** The delivery records of a task's webhook calls (empty when it had no webhook). */
-export function webhookDeliveries(state: Map<string, unknown>, taskUUID: string): WebhookDelivery[] {
-  return (records(state).get(taskUUID) ?? []).map((d) => ({ ...d }));
+export async function webhookDeliveries(where: WebhookRecords, taskUUID: string): Promise<WebhookDelivery[]> {
+  const stored = await where.store.get(recordKey(where, taskUUID));
+  return Array.isArray(stored) ? (stored as unknown as WebhookDelivery[]) : [];
 }
 
 export interface WebhookPolicy {
@@ -58,23 +66,33 @@ export interface WebhookPolicy {
   log?: (line: string) => void;
 }
 
-/** Starts delivering `payloads` to `url` and returns at once. */
-export function deliverWebhook(state: Map<string, unknown>, taskUUID: string, url: string, payloads: Obj[], policy: WebhookPolicy = { allowedHosts: [] }): void {
-  const map = records(state);
+/**
+ * Records the calls as pending, starts delivering `payloads` to `url` in the background and resolves
+ * once the record is written (the calls go on after). Each change of a call's state rewrites the record.
+ */
+export async function deliverWebhook(where: WebhookRecords, taskUUID: string, url: string, payloads: Obj[], policy: WebhookPolicy = { allowedHosts: [] }): Promise<void> {
   const deliveries = payloads.map((_, resultIndex): WebhookDelivery => ({ taskUUID, url, resultIndex, attempts: 0, outcome: 'pending' }));
-  map.delete(taskUUID);
-  map.set(taskUUID, deliveries);
-  if (map.size > CAPACITY) map.delete(map.keys().next().value!);
+  const key = recordKey(where, taskUUID);
+  // Writes are chained so they land in the order the changes happened; a store that fails loses a record,
+  // never the server.
+  let written = Promise.resolve();
+  const save = (): Promise<void> => {
+    const snapshot = deliveries.map((d) => ({ ...d })) as unknown as Json;
+    written = written.then(() => where.store.set(key, snapshot, RECORD_TTL_MS)).catch(() => undefined);
+    return written;
+  };
   const log = policy.log ?? ((line: string) => console.warn(line));
   const refusal = refuseTarget(url, policy.allowedHosts);
   if (refusal) {
     for (const delivery of deliveries) fail(delivery, refusal, log);
-    return;
+    return save();
   }
+  const first = save();
   const run = async (): Promise<void> => {
-    for (const [i, payload] of payloads.entries()) await deliverOne(deliveries[i]!, payload, log);
+    for (const [i, payload] of payloads.entries()) await deliverOne(deliveries[i]!, payload, log, save);
   };
   run().catch(() => undefined);
+  return first;
 }
 
 /** Why `url` may not be called, or undefined when it may. */
@@ -121,14 +139,18 @@ export function deliveryLoad(): { inFlight: number; waiting: number } {
   return { inFlight, waiting: waiting.length };
 }
 
-async function deliverOne(delivery: WebhookDelivery, payload: Obj, log: (line: string) => void): Promise<void> {
+async function deliverOne(delivery: WebhookDelivery, payload: Obj, log: (line: string) => void, save: () => Promise<void>): Promise<void> {
   const body = JSON.stringify(payload);
   while (delivery.attempts < WEBHOOK_ATTEMPTS) {
     if (delivery.attempts > 0) await sleep(FIRST_BACKOFF_MS * 2 ** (delivery.attempts - 1));
     const slot = acquire();
-    if (!slot) return fail(delivery, `dropped: more than ${MAX_QUEUED_DELIVERIES} webhook calls were waiting`, log);
+    if (!slot) {
+      fail(delivery, `dropped: more than ${MAX_QUEUED_DELIVERIES} webhook calls were waiting`, log);
+      return save();
+    }
     await slot;
     delivery.attempts++;
+    void save();
     try {
       const res = await fetch(delivery.url, {
         method: 'POST',
@@ -142,6 +164,7 @@ async function deliverOne(delivery: WebhookDelivery, payload: Obj, log: (line: s
       if (res.ok) {
         delivery.outcome = 'delivered';
         delete delivery.lastError;
+        await save();
         return;
       }
       delivery.lastError = res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
@@ -155,6 +178,7 @@ async function deliverOne(delivery: WebhookDelivery, payload: Obj, log: (line: s
     }
   }
   fail(delivery, delivery.lastError ?? 'failed', log);
+  await save();
 }
 
 function fail(delivery: WebhookDelivery, why: string, log: (line: string) => void): void {
