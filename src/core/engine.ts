@@ -74,9 +74,10 @@ export interface EngineConfig {
   controlRoutes?: ControlRoute[];
   /**
    * Called with every finished exchange; may answer a replacement Reply (e.g. one whose stream body is
-   * observed event by event).
+   * observed event by event). A promise is awaited before the answer goes out, so an exchange is in the
+   * journal by the time its client has read the answer.
    */
-  onExchange?: (exchange: Exchange) => Reply | void;
+  onExchange?: (exchange: Exchange) => Reply | void | Promise<Reply | void>;
 }
 
 /** Where an operation's JSON request-body schema sits, relative to the operation. */
@@ -192,7 +193,8 @@ export function createEngine(config: EngineConfig): Engine {
       reply = problem(500, `standin internal error: ${(error as Error).message}`);
     }
     if (!config.onExchange) return reply;
-    return config.onExchange({ request, reply, trace, startedAt, durationMs: Date.now() - startedAt }) ?? reply;
+    const observed = config.onExchange({ request, reply, trace, startedAt, durationMs: Date.now() - startedAt });
+    return (observed instanceof Promise ? await observed : observed) ?? reply;
   }
 
   return {

@@ -73,6 +73,8 @@ export async function readRequest(
     const read = await readBodyLimited(request, op.maxBodyBytes);
     if (!read.ok) return fail('body-too-large', `Request body is ${read.bytes} bytes; the limit is ${op.maxBodyBytes} bytes`);
     bodyText = read.text;
+    // Kept before it is checked: the journal shows the body behind a 400 too.
+    trace.bodyText = bodyText;
     try {
       body = JSON.parse(bodyText);
     } catch (error) {
