@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, hashJson, JsonTooDeepError, makeId, MAX_JSON_DEPTH, randomId } from './hash.js';
+import { BASE58, createRng, hashJson, JsonTooDeepError, makeId, MAX_JSON_DEPTH, randomId } from './hash.js';
 
 describe('hashJson', () => {
   it('is equal for equal values however they were written, and skips the named top-level keys', () => {
@@ -59,5 +59,14 @@ describe('makeId', () => {
     for (let i = 0; i < 200; i++) for (const c of makeId(rng, '', 24)) seen.add(c);
     expect(seen.size).toBe(62);
     expect(randomId('req_', 20)).not.toBe(randomId('req_', 20));
+  });
+
+  it('in base58 draws all 58 characters and never 0, O, I or l', () => {
+    const rng = createRng(4);
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) for (const c of makeId(rng, '', 22, BASE58)) seen.add(c);
+    expect(seen.size).toBe(58);
+    for (const c of ['0', 'O', 'I', 'l']) expect(seen.has(c)).toBe(false);
+    expect(randomId('req_011C', 20, BASE58)).toMatch(/^req_011C[1-9A-HJ-NP-Za-km-z]{20}$/);
   });
 });

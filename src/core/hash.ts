@@ -96,20 +96,36 @@ export function createRng(seed: number): Rng {
   return new Mulberry32(seed);
 }
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
-const DIGITS_PER_DRAW_RANGE = 62 ** 5;
+/** The characters an id draws from, prepared once: five digits come from each draw (radix^5 < 2^32). */
+export interface IdAlphabet {
+  readonly codes: readonly number[];
+  readonly radix: number;
+  readonly range: number;
+}
 
-/** An id such as `msg_01…`: a prefix and base62 characters drawn from the generator. */
-export function makeId(rng: Rng, prefix: string, length = 24): string {
-  // Five base-62 digits per draw (62^5 < 2^32), and one string from their codes: a draw and a new
-  // string per character were a visible part of every request.
+function idAlphabet(characters: string): IdAlphabet {
+  return { codes: Array.from(characters, (c) => c.charCodeAt(0)), radix: characters.length, range: characters.length ** 5 };
+}
+
+/** Digits and both cases: OpenAI's `chatcmpl-` and `call_` ids. */
+export const BASE62 = idAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+/**
+ * Bitcoin's base58, which leaves out the look-alikes 0, O, I and l: the alphabet of Anthropic's
+ * `msg_01…`, `toolu_01…` and `req_011C…` ids after their fixed version prefix.
+ */
+export const BASE58 = idAlphabet('123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz');
+
+/** An id such as `chatcmpl-…`: a prefix and characters of the alphabet drawn from the generator. */
+export function makeId(rng: Rng, prefix: string, length = 24, alphabet: IdAlphabet = BASE62): string {
+  // Five digits per draw, and one string from their codes: a draw and a new string per character
+  // were a visible part of every request.
+  const { codes: table, radix, range } = alphabet;
   const codes = new Array<number>(length);
   for (let i = 0; i < length; ) {
-    let draw = Math.floor(rng.next() * DIGITS_PER_DRAW_RANGE);
+    let draw = Math.floor(rng.next() * range);
     for (let d = 0; d < 5 && i < length; d++, i++) {
-      codes[i] = ALPHABET_CODES[draw % 62]!;
-      draw = Math.floor(draw / 62);
+      codes[i] = table[draw % radix]!;
+      draw = Math.floor(draw / radix);
     }
   }
   return prefix + String.fromCharCode(...codes);
@@ -122,8 +138,8 @@ crypto.getRandomValues(seedWords);
 const fresh = createRng(seedWords[0]!);
 
 /** A fresh id, different on every call. */
-export function randomId(prefix: string, length = 24): string {
-  return makeId(fresh, prefix, length);
+export function randomId(prefix: string, length = 24, alphabet: IdAlphabet = BASE62): string {
+  return makeId(fresh, prefix, length, alphabet);
 }
 
 /** Fresh hex digits, different on every call (ids such as OpenAI's `req_` + 32 hex). */

@@ -2,7 +2,7 @@
  * Decides what the model "says" for a request: thinking, text, a tool call, and why it stopped. Both the
  * JSON answer and the SSE stream are rendered from one plan, so they always carry the same content.
  */
-import { makeId, type Rng } from '../../core/hash.js';
+import { BASE58, makeId, type Rng } from '../../core/hash.js';
 import { composeCountedAnswer, composeSignature, composeThinking, topicOf, type CountedText } from '../../synth/text.js';
 import { clipPieces, jsonTokens } from '../../synth/tokens.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
@@ -87,7 +87,7 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
     const json = JSON.stringify(input);
     const tokens = jsonTokens(input);
     if (tokens <= budget) {
-      blocks.push({ type: 'tool_use', id: makeId(rng, 'toolu_01', 22), name: String(tool.name), input, json, tokens });
+      blocks.push({ type: 'tool_use', id: makeId(rng, 'toolu_01', 22, BASE58), name: String(tool.name), input, json, tokens });
       stopReason = 'tool_use';
     } else {
       stopReason = 'max_tokens';
@@ -98,7 +98,7 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   return {
     ok: true,
     plan: {
-      id: makeId(rng, 'msg_01', 22),
+      id: makeId(rng, 'msg_01', 22, BASE58),
       model: String(body.model),
       blocks,
       stopReason,
