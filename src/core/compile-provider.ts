@@ -46,12 +46,15 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
       throw new Error(`standin: ${name}: x-standin-triggers.${trigger} names ${status}, which no operation documents`);
     }
   }
+  const models = ((document['x-standin-models'] ?? []) as string[]).map(String);
   const runtime: ProviderRuntime = {
     name,
     document,
     profile,
-    models: ((document['x-standin-models'] ?? []) as string[]).map(String),
+    models,
+    modelAnswers: modelAnswersOf(name, document, models),
     triggers,
+    triggerMessages: triggerMessagesOf(name, document),
     operations,
     catalogue,
     ajvKey,
@@ -59,6 +62,46 @@ export function compileProvider(name: string, document: JsonObject, profile: Pro
   };
   profile.checkDocument?.(runtime);
   return runtime;
+}
+
+/** `x-standin-model-answers: { requested: answered }`: every requested id must be one the provider serves. */
+function modelAnswersOf(name: string, document: JsonObject, models: string[]): Record<string, string> {
+  const raw = (document['x-standin-model-answers'] ?? {}) as JsonObject;
+  const answers: Record<string, string> = {};
+  for (const [requested, answered] of Object.entries(raw)) {
+    if (requested.startsWith('x-')) continue;
+    if (!models.includes(requested) || typeof answered !== 'string') {
+      throw new Error(`standin: ${name}: x-standin-model-answers.${requested} must map a model in x-standin-models to a string`);
+    }
+    answers[requested] = answered;
+  }
+  return answers;
+}
+
+const TRIGGERS: ReadonlySet<string> = new Set<Trigger>([
+  'missing-key',
+  'invalid-key',
+  'malformed-json',
+  'invalid-request',
+  'unknown-model',
+  'unsupported-media-type',
+  'body-too-large',
+  'unknown-route',
+  'method-not-allowed',
+]);
+
+/** `x-standin-trigger-messages: { trigger: message }`, the provider's wording where standin's is generic. */
+function triggerMessagesOf(name: string, document: JsonObject): Partial<Record<Trigger, string>> {
+  const raw = (document['x-standin-trigger-messages'] ?? {}) as JsonObject;
+  const messages: Partial<Record<Trigger, string>> = {};
+  for (const [trigger, message] of Object.entries(raw)) {
+    if (trigger.startsWith('x-')) continue;
+    if (!TRIGGERS.has(trigger) || typeof message !== 'string') {
+      throw new Error(`standin: ${name}: x-standin-trigger-messages.${trigger} must name a natural trigger and hold a string`);
+    }
+    messages[trigger as Trigger] = message;
+  }
+  return messages;
 }
 
 /** `x-standin-prices: { input, output }` in USD per million tokens, as price lists state them. */

@@ -40,6 +40,8 @@ export function refuse(
   message: string,
   param?: string,
 ): Reply {
+  // The provider's own words, where its document gives them, over standin's generic ones.
+  message = provider.triggerMessages[trigger] ?? message;
   trace.refusal = { trigger, message, param };
   return renderError(provider, op, statusForTrigger(provider, trigger), { requestId, message, param, trigger });
 }

@@ -163,7 +163,11 @@ export interface ProviderRuntime {
   document: JsonObject;
   profile: Profile;
   models: string[];
+  /** The id an answer names for a requested model id (`x-standin-model-answers`); absent: the request's. */
+  modelAnswers: Record<string, string>;
   triggers: Partial<Record<Trigger, number>>;
+  /** The provider's own wording for a natural trigger (`x-standin-trigger-messages`). */
+  triggerMessages: Partial<Record<Trigger, string>>;
   operations: OperationRuntime[];
   /** Catalogue of every documented error status in the document. */
   catalogue: Map<number, CatalogueEntry>;

@@ -9,9 +9,12 @@ export async function startStandin(options: Partial<EngineOptions> = {}, provide
   return startServer(engine, { port: 0 });
 }
 
-/** The three Anthropic-native providers, each with the model id it documents. */
+/**
+ * The three Anthropic-native providers, each with the model id it documents and the id its answers
+ * name (Anthropic's dated snapshot, relayed by SkillBoss; ByteSpike echoes the request's).
+ */
 export const anthropicNative = [
-  { provider: 'skillboss', model: 'anthropic/claude-haiku-4-5', maxTokens: 64000 },
-  { provider: 'bytespike', model: 'claude-haiku-4-5', maxTokens: 8192 },
-  { provider: 'anthropic', model: 'claude-haiku-4-5', maxTokens: 64000 },
+  { provider: 'skillboss', model: 'anthropic/claude-haiku-4-5', answeredModel: 'claude-haiku-4-5-20251001', maxTokens: 64000 },
+  { provider: 'bytespike', model: 'claude-haiku-4-5', answeredModel: 'claude-haiku-4-5', maxTokens: 8192 },
+  { provider: 'anthropic', model: 'claude-haiku-4-5', answeredModel: 'claude-haiku-4-5-20251001', maxTokens: 64000 },
 ] as const;

@@ -2,8 +2,9 @@
  * The Anthropic Messages protocol (SkillBoss, ByteSpike, Anthropic): what a document cannot say about
  * it, namely how answers are synthesised, how ids look and where the error message goes.
  */
-import { createRng, randomId } from '../../core/hash.js';
+import { BASE58, createRng, randomId } from '../../core/hash.js';
 import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
+import { answeredModel } from './answered-model.js';
 import { countInputTokens } from './input-tokens.js';
 import { planMessage } from './plan-message.js';
 import { toMessage, toStreamEvents } from './render-message.js';
@@ -15,7 +16,7 @@ function createMessage(ctx: OperationContext): OperationResult {
   const body = ctx.body as Body;
   const outcome = planMessage(body, ctx.rng);
   if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
-  const plan = outcome.plan;
+  const plan = { ...outcome.plan, model: answeredModel(ctx.provider, outcome.plan.model) };
   // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream).
   const { prices } = ctx.provider;
   const headerValues = { 'estimated-credits': (plan.inputTokens * prices.input + Number(body.max_tokens) * prices.output).toFixed(6) };
@@ -39,7 +40,9 @@ function listModels(ctx: OperationContext): OperationResult {
 function getModel(ctx: OperationContext): OperationResult {
   const id = ctx.pathParams.model_id ?? Object.values(ctx.pathParams)[0];
   const list = ctx.provider.operations.find((o) => o.operationId === 'listModels')?.example as { data: { id: string }[] } | undefined;
-  const model = list?.data.find((m) => m.id === id);
+  // An alias answers with the snapshot it resolves to, as the real endpoint does.
+  const wanted = id === undefined ? undefined : answeredModel(ctx.provider, id);
+  const model = list?.data.find((m) => m.id === wanted);
   if (!model) return { kind: 'error', trigger: 'unknown-model', message: `model: ${String(id)}` };
   return { kind: 'json', body: model };
 }
@@ -54,7 +57,7 @@ export const anthropicMessages: Profile = {
     listModels,
     getModel,
   },
-  requestId: () => randomId('req_011C', 20),
+  requestId: () => randomId('req_011C', 20, BASE58),
   errorBody(template, { message, requestId, type }) {
     const body = structuredClone(template) as Body;
     const error = { ...((body.error ?? {}) as Body) };

@@ -1,10 +1,11 @@
 /** A neutral answer (a hand-written fixture) as an Anthropic message plan, rendered as JSON or SSE. */
 import { stopReasonOf, type Answer } from '../../core/answer.js';
-import { createRng, makeId } from '../../core/hash.js';
+import { BASE58, createRng, makeId } from '../../core/hash.js';
 import type { OperationContext, OperationResult } from '../../core/types.js';
 import { composeSignature } from '../../synth/text.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { contentText } from '../../synth/tool-talk.js';
+import { answeredModel } from './answered-model.js';
 import { countInputTokens } from './input-tokens.js';
 import { checkSemantics, type MessagePlan, type PlannedBlock } from './plan-message.js';
 import { toMessage, toStreamEvents } from './render-message.js';
@@ -21,11 +22,11 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
   if (answer.thinking) blocks.push({ type: 'thinking', text: answer.thinking, tokens: toPieces(answer.thinking).length, signature: composeSignature(rng) });
   if (answer.text) blocks.push({ type: 'text', text: answer.text, tokens: toPieces(answer.text).length });
   for (const call of answer.toolCalls ?? []) {
-    blocks.push({ type: 'tool_use', id: makeId(rng, 'toolu_01', 22), name: call.name, input: call.input, json: JSON.stringify(call.input), tokens: jsonTokens(call.input) });
+    blocks.push({ type: 'tool_use', id: makeId(rng, 'toolu_01', 22, BASE58), name: call.name, input: call.input, json: JSON.stringify(call.input), tokens: jsonTokens(call.input) });
   }
   const plan: MessagePlan = {
-    id: makeId(rng, 'msg_01', 22),
-    model: String(body.model),
+    id: makeId(rng, 'msg_01', 22, BASE58),
+    model: answeredModel(ctx.provider, String(body.model)),
     blocks,
     stopReason: stopReasonOf(answer),
     stopSequence: answer.stopReason === 'stop_sequence' ? (((body.stop_sequences ?? []) as string[])[0] ?? null) : null,

@@ -4,15 +4,46 @@ import type { PacedEvent } from '../../sse/stream.js';
 import { toPieces } from '../../synth/tokens.js';
 import type { MessagePlan, PlannedBlock } from './plan-message.js';
 
+/**
+ * Every field SDK 1.16's `Usage` declares. Nothing is cached, no server tool runs and inference is
+ * not pinned to a region, so those read zero, or "not_available" as real answers of models without
+ * `inference_geo` support do.
+ */
 function usage(plan: MessagePlan) {
   return {
     input_tokens: plan.inputTokens,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
     output_tokens: plan.outputTokens,
+    output_tokens_details: { thinking_tokens: thinkingTokens(plan) },
+    server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
     service_tier: 'standard',
+    inference_geo: 'not_available',
+    speed: 'standard',
   };
 }
+
+/** Every field SDK 1.16's `MessageDeltaUsage` declares: the running totals at the end of a stream. */
+function deltaUsage(plan: MessagePlan) {
+  return {
+    input_tokens: plan.inputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: plan.outputTokens,
+    output_tokens_details: { thinking_tokens: thinkingTokens(plan) },
+    server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+  };
+}
+
+function thinkingTokens(plan: MessagePlan): number {
+  let n = 0;
+  for (const block of plan.blocks) if (block.type === 'thinking') n += block.tokens;
+  return n;
+}
+
+/** The model called the tool itself (SDK 1.16 `DirectCaller`); no server tool runs in standin. */
+const DIRECT_CALLER = Object.freeze({ type: 'direct' });
 
 function blockJson(block: PlannedBlock) {
   switch (block.type) {
@@ -21,7 +52,7 @@ function blockJson(block: PlannedBlock) {
     case 'thinking':
       return { type: 'thinking', thinking: block.text, signature: block.signature };
     case 'tool_use':
-      return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input, caller: DIRECT_CALLER };
   }
 }
 
@@ -34,6 +65,9 @@ export function toMessage(plan: MessagePlan) {
     content: plan.blocks.map(blockJson),
     stop_reason: plan.stopReason,
     stop_sequence: plan.stopSequence,
+    // No refusal, and no container (no code execution runs): null, as real answers send them.
+    stop_details: null,
+    container: null,
     usage: usage(plan),
   };
 }
@@ -44,7 +78,7 @@ const event = (data: { type: string } & Record<string, unknown>, tokens?: number
 export function* toStreamEvents(plan: MessagePlan, rng: Rng): Generator<PacedEvent> {
   yield event({
     type: 'message_start',
-    message: { ...toMessage(plan), content: [], stop_reason: null, stop_sequence: null, usage: { ...usage(plan), output_tokens: 1 } },
+    message: { ...toMessage(plan), content: [], stop_reason: null, stop_sequence: null, usage: { ...usage(plan), output_tokens: 1, output_tokens_details: { thinking_tokens: 0 } } },
   });
   for (const [index, block] of plan.blocks.entries()) {
     const start =
@@ -52,7 +86,7 @@ export function* toStreamEvents(plan: MessagePlan, rng: Rng): Generator<PacedEve
         ? { type: 'text', text: '' }
         : block.type === 'thinking'
           ? { type: 'thinking', thinking: '', signature: '' }
-          : { type: 'tool_use', id: block.id, name: block.name, input: {} };
+          : { type: 'tool_use', id: block.id, name: block.name, input: {}, caller: DIRECT_CALLER };
     yield event({ type: 'content_block_start', index, content_block: start });
     if (index === 0) yield { event: 'ping', data: { type: 'ping' } };
     if (block.type === 'tool_use') {
@@ -76,8 +110,11 @@ export function* toStreamEvents(plan: MessagePlan, rng: Rng): Generator<PacedEve
     }
     yield event({ type: 'content_block_stop', index });
   }
-  const { service_tier: _tier, ...deltaUsage } = usage(plan);
-  yield event({ type: 'message_delta', delta: { stop_reason: plan.stopReason, stop_sequence: plan.stopSequence }, usage: deltaUsage });
+  yield event({
+    type: 'message_delta',
+    delta: { stop_reason: plan.stopReason, stop_sequence: plan.stopSequence, stop_details: null, container: null },
+    usage: deltaUsage(plan),
+  });
   yield event({ type: 'message_stop' });
 }
 
