@@ -10,6 +10,13 @@ import { profileFor } from './profiles/index.js';
 import { createFixtureSource, type FixtureSource, type FixtureSourceOptions } from './fixtures/source.js';
 import type { FixtureSet, HandFixture } from './fixtures/format.js';
 import { checkFixtureSet } from './fixtures/check.js';
+import { createMemoryStore } from './core/state/memory-store.js';
+import type { Exchange } from './core/engine.js';
+import type { ProviderRuntime } from './core/types.js';
+import { createJournal, type Journal } from './journal/journal.js';
+import type { JournalEntry } from './journal/entry.js';
+import { journalRoute } from './journal/routes.js';
+import { inspectorRoute } from './inspector/route.js';
 
 export interface StandinConfig {
   /** Bundled OpenAPI documents by provider name (the name is the path prefix). */
@@ -25,8 +32,10 @@ export interface StandinConfig {
   sources?: EngineConfig['sources'];
   /** Further `/_standin/*` routes. */
   controlRoutes?: EngineConfig['controlRoutes'];
-  /** Observes every finished exchange (the journal). */
+  /** Observes every finished exchange before the journal does (which sees the Reply this answers). */
   onExchange?: EngineConfig['onExchange'];
+  /** Told each exchange once the journal has recorded it (redacted): the server's log line. */
+  onJournalEntry?: (entry: JournalEntry) => void;
   /**
    * Fixtures that answer before synthesis: hand-written `{ match, answer }`s, a set loaded from a folder
    * (`loadFixtures` in standin/node), or a fixture source already built. Checked against the documents.
@@ -39,6 +48,8 @@ export interface StandinConfig {
 export interface Standin extends Engine {
   /** The fixture source: `standin.fixtures.add({ match, answer })` from test code. */
   fixtures: FixtureSource;
+  /** Every exchange, redacted: `await standin.journal.list({ session })` (also `GET /_standin/journal`). */
+  journal: Journal;
 }
 
 export function createStandin(config: StandinConfig): Standin {
@@ -46,19 +57,44 @@ export function createStandin(config: StandinConfig): Standin {
   const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
   const fixtures = toFixtureSource(config.fixtures, config.fixtureOptions);
   checkFixtureSet(fixtures.fixtures, providers, ajv);
+  const store = config.store ?? createMemoryStore();
+  const journal = createJournal({ store, credentialFromBody: credentialFinder(providers), onEntry: config.onJournalEntry });
   const engine = createEngine({
     providers,
     ajv,
     mount: config.mount ?? 'prefix',
     options: { ...defaultEngineOptions, ...config.options },
     precompile: config.precompile,
-    store: config.store,
+    store,
     // Fixtures come after the other sources (chaos, limits) and before synthesis.
     sources: [...(config.sources ?? []), fixtures],
-    controlRoutes: config.controlRoutes,
-    onExchange: config.onExchange,
+    controlRoutes: [journalRoute(journal), inspectorRoute, ...(config.controlRoutes ?? [])],
+    onExchange: observeThenJournal(config.onExchange, journal),
   });
-  return Object.assign(engine, { fixtures });
+  return Object.assign(engine, { fixtures, journal });
+}
+
+/** The caller's observer first (it may replace the Reply), then the journal records what goes out. */
+function observeThenJournal(first: EngineConfig['onExchange'], journal: Journal): EngineConfig['onExchange'] {
+  if (!first) return (exchange) => journal.observe(exchange);
+  return async (exchange: Exchange) => {
+    const replaced = (await first(exchange)) ?? exchange.reply;
+    return (await journal.observe({ ...exchange, reply: replaced })) ?? replaced;
+  };
+}
+
+/** A key some providers (Runware) take inside the body, so the journal can hide it there too. */
+function credentialFinder(providers: ProviderRuntime[]): (provider: string, bodyText: string) => string | undefined {
+  const byName = new Map(providers.map((p) => [p.name, p.profile]));
+  return (provider, bodyText) => {
+    const profile = byName.get(provider);
+    if (!profile?.credentialFromBody) return undefined;
+    try {
+      return profile.credentialFromBody(JSON.parse(bodyText));
+    } catch {
+      return undefined; // a body that is not JSON carries no key standin could have read
+    }
+  };
 }
 
 function toFixtureSource(fixtures: StandinConfig['fixtures'], options: FixtureSourceOptions | undefined): FixtureSource {
@@ -75,5 +111,8 @@ export type { FixtureSet, HandFixture, FixtureMatch, RecordedFile } from './fixt
 export { createFixtureSource, type FixtureSource, type FixtureSourceOptions, type OnMiss } from './fixtures/source.js';
 export { parseFixtureFile, FixtureError } from './fixtures/parse.js';
 export type { StateStore } from './core/state/store.js';
+export type { Journal, JournalFilter } from './journal/journal.js';
+export type { JournalEntry, JournalEvent, JournalStream } from './journal/entry.js';
+export { JOURNAL_CAPACITY } from './journal/entry.js';
 export { createMemoryStore } from './core/state/memory-store.js';
 export type { EngineOptions, JsonObject } from './core/types.js';

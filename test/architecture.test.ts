@@ -21,7 +21,7 @@ const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^\s
 
 describe('architecture', () => {
   // Fixtures are Web-only too, except their Node side (files, the recording proxy) in `node-*.ts`.
-  const webOnly = ['core', 'profiles', 'sse', 'synth', 'contract', 'fixtures']
+  const webOnly = ['core', 'profiles', 'sse', 'synth', 'contract', 'fixtures', 'journal', 'inspector']
     .flatMap((d) => sources(join(src, d)))
     .filter((file) => !/\/fixtures\/node-[^/]*$/.test(file));
 

@@ -1,0 +1,121 @@
+/**
+ * The journal: every exchange standin answered, newest last, kept in the StateStore as a ring of
+ * JOURNAL_CAPACITY entries, so processes sharing a store (Redis) share one journal. It observes the
+ * engine's `onExchange` seam; control requests (`/_standin/*`, `/health`) are not recorded, or the
+ * inspector polling the journal would fill it.
+ */
+import { isControlPath } from '../core/control.js';
+import type { Exchange } from '../core/engine.js';
+import type { Reply } from '../core/reply.js';
+import { globalKey, type StateStore } from '../core/state/store.js';
+import type { Json } from '../core/types.js';
+import { JOURNAL_CAPACITY, type JournalEntry } from './entry.js';
+import { observeStream } from './observe-stream.js';
+import { addStream, createRedactorCache, draftEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+
+export interface JournalFilter {
+  session?: string;
+  provider?: string;
+  /** An exact status (`429`) or a class (`4xx`). */
+  status?: string | number;
+  /** Only entries with a greater id (what a poller has not seen yet). */
+  after?: number;
+}
+
+export interface Journal {
+  /** How many exchanges the ring keeps. */
+  readonly capacity: number;
+  /** Recorded exchanges, oldest first, newest last. */
+  list(filter?: JournalFilter): Promise<JournalEntry[]>;
+  /** The id of the latest entry recorded (0 when none since the store was last cleared). */
+  lastId(): Promise<number>;
+  /** Entries up to this id were cleared (so a page showing them drops them). */
+  clearedAfter(): Promise<number>;
+  /** Empties the journal; ids keep counting up. */
+  clear(): Promise<void>;
+  /** The `onExchange` observer: records the exchange; a streamed answer is replaced by a watched copy. */
+  observe(exchange: Exchange): Promise<Reply | void>;
+}
+
+export interface JournalOptions {
+  store: StateStore;
+  capacity?: number;
+  credentialFromBody?: CredentialFromBody;
+  /** Told each entry once it is recorded (the server's log line). */
+  onEntry?: (entry: JournalEntry) => void;
+}
+
+const ENTRIES = globalKey('journal');
+const LAST_ID = globalKey('journal-id');
+const CLEARED_AFTER = globalKey('journal-cleared-after');
+
+export function createJournal(options: JournalOptions): Journal {
+  const { store } = options;
+  const capacity = options.capacity ?? JOURNAL_CAPACITY;
+  const redactorFor = createRedactorCache();
+
+  async function save(draft: DraftEntry): Promise<void> {
+    const entry = { id: await store.increment(LAST_ID, 1), ...draft.entry } as JournalEntry;
+    await store.append(ENTRIES, entry as unknown as Json, undefined, capacity);
+    options.onEntry?.(entry);
+  }
+
+  return {
+    capacity,
+    async list(filter = {}) {
+      const all = (await store.list(ENTRIES)) as unknown as JournalEntry[];
+      const status = statusTest(filter.status);
+      return all.filter(
+        (e) =>
+          (filter.session === undefined || e.session === filter.session) &&
+          (filter.provider === undefined || e.provider === filter.provider) &&
+          (filter.after === undefined || e.id > filter.after) &&
+          status(e.status),
+      );
+    },
+    lastId: () => numberAt(store, LAST_ID),
+    clearedAfter: () => numberAt(store, CLEARED_AFTER),
+    async clear() {
+      await store.set(CLEARED_AFTER, await numberAt(store, LAST_ID));
+      await store.delete(ENTRIES);
+    },
+    async observe(exchange) {
+      const path = pathOf(exchange.request.url);
+      if (isControlPath(path.split('?', 1)[0]!)) return;
+      const draft = draftEntry(exchange, path, redactorFor, options.credentialFromBody);
+      const { body, headers } = exchange.reply;
+      if (body === null || typeof body === 'string') return save(draft);
+      const sse = /^text\/event-stream\b/i.test(headers['content-type'] ?? '');
+      const watched = observeStream(body, {
+        sse,
+        startedAt: exchange.startedAt,
+        onEnd: (seen) => {
+          addStream(draft, exchange.startedAt, seen);
+          return save(draft);
+        },
+      });
+      return { ...exchange.reply, body: watched };
+    },
+  };
+}
+
+async function numberAt(store: StateStore, key: string): Promise<number> {
+  const value = await store.get(key);
+  return typeof value === 'number' ? value : 0;
+}
+
+/** `429` matches that status, `4xx` the class; anything else (or nothing) matches every entry. */
+function statusTest(status: string | number | undefined): (s: number) => boolean {
+  if (status === undefined || status === '') return () => true;
+  const text = String(status);
+  if (/^[1-5]xx$/i.test(text)) return (s) => Math.floor(s / 100) === Number(text[0]);
+  return (s) => s === Number(text);
+}
+
+/** Path and query of an absolute URL. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const hash = url.indexOf('#', start);
+  return url.slice(start, hash < 0 ? url.length : hash);
+}

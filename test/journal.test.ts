@@ -1,0 +1,202 @@
+/**
+ * The journal records every exchange with its details and why, redacted: a plain call, a stream, a 400
+ * and a forced 429 are all there, no key is anywhere in it, and the HTTP endpoint filters by session,
+ * provider and status. Served by a real node:http server, as clients meet it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { loadDocuments } from '../src/node/load-documents.js';
+import { createStandin, type JournalEntry, type Standin } from '../src/standin.js';
+import { parseSseText } from '../src/contract/parse-sse.js';
+
+const KEY = 'sk-ant-api03-journalTestKey-7Qm2xZ9pL4vR8sT1wY6u';
+const RUNWARE_KEY = 'rwJournalBodyKey5Hk3Nd8Pq2Ls9Vb';
+const SESSION = 'journal-must-hold';
+
+let standin: Standin;
+let server: RunningServer;
+
+beforeAll(async () => {
+  standin = createStandin({ documents: await loadDocuments(['anthropic', 'runware']) });
+  server = await startServer(standin, { port: 0 });
+});
+afterAll(() => server.close());
+
+function messages(body: object, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}/anthropic/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY, 'anthropic-version': '2023-06-01', 'x-standin-session': SESSION, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+const hello = { model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hello from the journal test' }] };
+
+async function journal(query = ''): Promise<{ capacity: number; lastId: number; entries: JournalEntry[] }> {
+  const res = await fetch(`${server.url}/_standin/journal${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as { capacity: number; lastId: number; entries: JournalEntry[] };
+}
+
+describe('the journal, after a plain call, a stream, a 400 and a forced 429', () => {
+  let entries: JournalEntry[];
+  let streamedEvents: number;
+
+  beforeAll(async () => {
+    expect((await messages(hello)).status).toBe(200);
+    const stream = await messages({ ...hello, stream: true });
+    streamedEvents = parseSseText(await stream.text()).length;
+    const bad = await messages({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'no max_tokens' }] });
+    expect(bad.status).toBe(400);
+    await bad.text();
+    const forced = await messages(hello, { prefer: 'code=429' });
+    expect(forced.status).toBe(429);
+    await forced.text();
+    // Another session, to see the filter work.
+    await (await messages(hello, { 'x-standin-session': 'someone-else' })).text();
+    entries = (await journal(`?session=${SESSION}`)).entries;
+  });
+
+  it('holds the four exchanges, newest last, and only the session asked for', () => {
+    expect(entries.map((e) => e.status)).toEqual([200, 200, 400, 429]);
+    expect(entries.every((e) => e.session === SESSION && e.provider === 'anthropic' && e.method === 'POST' && e.path === '/anthropic/v1/messages')).toBe(true);
+    const ids = entries.map((e) => e.id);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it('keeps the plain call: request body and headers (key hidden), the answer and who made it', () => {
+    const plain = entries[0]!;
+    expect(JSON.parse(plain.request.body!)).toEqual(hello);
+    expect(plain.request.headers['x-api-key']).toBe('[REDACTED]');
+    expect(plain.request.headers['anthropic-version']).toBe('2023-06-01');
+    expect(JSON.parse(plain.answer.body!)).toMatchObject({ type: 'message', role: 'assistant' });
+    expect(plain.answer.headers['content-type']).toMatch(/json/);
+    expect(plain.why.outcome).toEqual({ source: 'synthesis' });
+    expect(plain.operationId).toBeTruthy();
+    expect(Number.isNaN(Date.parse(plain.time))).toBe(false);
+  });
+
+  it('keeps every event of the stream, in order, with offsets that never go back', () => {
+    const stream = entries[1]!.answer.stream!;
+    expect(stream.end).toBe('complete');
+    expect(stream.events.length).toBe(streamedEvents);
+    expect(stream.events[0]!.event).toBe('message_start');
+    expect(stream.events.at(-1)!.event).toBe('message_stop');
+    expect(JSON.parse(stream.events[0]!.data)).toMatchObject({ type: 'message_start' });
+    const offsets = stream.events.map((e) => e.offsetMs);
+    expect(offsets.every((t, i) => i === 0 || t >= offsets[i - 1]!)).toBe(true);
+    expect(entries[1]!.streamMs).toBeGreaterThanOrEqual(offsets.at(-1)!);
+  });
+
+  it('keeps the validation error behind the 400, and the body that caused it', () => {
+    const bad = entries[2]!;
+    expect(bad.why.refusal).toMatchObject({ trigger: 'invalid-request' });
+    expect(bad.why.refusal!.message).toMatch(/max_tokens/);
+    expect(bad.request.body).toContain('no max_tokens');
+    expect(JSON.parse(bad.answer.body!)).toMatchObject({ type: 'error' });
+  });
+
+  it('keeps the Prefer directive and the forced source behind the 429', () => {
+    const forced = entries[3]!;
+    expect(forced.why.prefer).toBe('code=429');
+    expect(forced.why.outcome).toEqual({ source: 'forced', detail: 'Prefer: code=429' });
+    expect(JSON.parse(forced.answer.body!)).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+  });
+
+  it('is the same in process: standin.journal.list({ session })', async () => {
+    const inProcess = await standin.journal.list({ session: SESSION });
+    expect(inProcess.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+  });
+
+  it('filters by provider and by status (code or class)', async () => {
+    expect((await journal(`?session=${SESSION}&status=429`)).entries.map((e) => e.status)).toEqual([429]);
+    expect((await journal(`?session=${SESSION}&status=4xx`)).entries.map((e) => e.status)).toEqual([400, 429]);
+    expect((await journal('?provider=runware&session=' + SESSION)).entries).toEqual([]);
+    expect((await journal('?session=someone-else')).entries.map((e) => e.status)).toEqual([200]);
+  });
+
+  it('holds no key anywhere', async () => {
+    const text = JSON.stringify(await journal());
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(KEY.slice(10, 30));
+  });
+});
+
+describe('the journal endpoint', () => {
+  it('hides a key sent inside the body (a Runware authentication task) and in a Bearer header', async () => {
+    const res = await fetch(`${server.url}/runware/v1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-standin-session': 'runware-keys' },
+      body: JSON.stringify([
+        { taskType: 'authentication', apiKey: RUNWARE_KEY },
+        { taskType: 'textInference', taskUUID: '5f0c2a8e-5b7d-4c1e-9a6f-2d8b7e4c1a90', model: 'anthropic:claude@haiku-4.5', messages: [{ role: 'user', content: 'Hi' }], settings: { maxTokens: 16 } },
+      ]),
+    });
+    await res.text();
+    const bearer = await fetch(`${server.url}/runware/v1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'x-standin-session': 'runware-keys' },
+      body: '[]',
+    });
+    await bearer.text();
+    const { entries } = await journal('?session=runware-keys');
+    expect(entries).toHaveLength(2);
+    expect(entries[0]!.request.body).toContain('authentication');
+    expect(entries[1]!.request.headers.authorization).toBe('[REDACTED]');
+    const text = JSON.stringify(entries);
+    for (const secret of [RUNWARE_KEY, KEY, RUNWARE_KEY.slice(4, 20)]) expect(text).not.toContain(secret);
+  });
+
+  it('records a stream the client leaves early as cancelled, with the events it got', async () => {
+    const res = await messages({ ...hello, max_tokens: 2000, stream: true }, { 'x-standin-session': 'leaver', prefer: 'tokens-per-second=50' });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    let entry: JournalEntry | undefined;
+    for (let i = 0; i < 50 && !entry; i++) {
+      entry = (await journal('?session=leaver')).entries[0];
+      if (!entry) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(entry?.answer.stream?.end).toBe('cancelled');
+    expect(entry!.answer.stream!.events.length).toBeGreaterThan(0);
+  });
+
+  it('does not record control requests, and DELETE empties it', async () => {
+    await fetch(`${server.url}/_standin/health`);
+    const before = await journal();
+    expect(before.entries.some((e) => e.path.startsWith('/_standin'))).toBe(false);
+    expect(before.entries.length).toBeGreaterThan(0);
+    const cleared = await fetch(`${server.url}/_standin/journal`, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    expect((await journal()).entries).toEqual([]);
+    expect(await standin.journal.list()).toEqual([]);
+    await (await messages(hello, { 'x-standin-session': 'after-clear' })).text();
+    const after = await journal();
+    expect(after.entries.map((e) => e.session)).toEqual(['after-clear']);
+    expect(after.entries[0]!.id).toBeGreaterThan(before.lastId);
+    expect(after.capacity).toBe(1000);
+  });
+
+  it('answers only same-origin requests, and refuses a bad filter with a problem', async () => {
+    const foreign = await fetch(`${server.url}/_standin/journal`, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const foreignDelete = await fetch(`${server.url}/_standin/journal`, { method: 'DELETE', headers: { origin: 'https://evil.example' } });
+    expect(foreignDelete.status).toBe(403);
+    const bad = await fetch(`${server.url}/_standin/journal?status=abc`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toBe('application/problem+json');
+    expect((await fetch(`${server.url}/_standin/journal`, { method: 'PUT' })).status).toBe(405);
+  });
+
+  it('keeps a ring: past its capacity the oldest go', async () => {
+    const small = createStandin({ documents: await loadDocuments(['anthropic']) });
+    const { createJournal } = await import('../src/journal/journal.js');
+    const ring = createJournal({ store: small.store, capacity: 3 });
+    for (let i = 0; i < 5; i++) {
+      const request = new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY }, body: '{}' });
+      await ring.observe({ request, reply: { status: 400 + i, headers: {}, body: '' }, trace: { session: 's', notes: [] }, startedAt: Date.now(), durationMs: 1 });
+    }
+    expect((await ring.list()).map((e) => e.status)).toEqual([402, 403, 404]);
+  });
+});
