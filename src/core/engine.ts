@@ -8,6 +8,7 @@
  * Web APIs only, so the same engine serves the Node server, MSW handlers and a fetch drop-in. State that
  * outlives a request (attempt counts, limits, caches, the clock) goes through one StateStore.
  */
+import { promptCacheSpec } from './cache/prompt-cache.js';
 import { handleControl, isControlPath, type ControlRoute } from './control.js';
 import { problem } from './errors.js';
 import { createRng } from './hash.js';
@@ -86,6 +87,8 @@ export const BODY_SCHEMA = '/requestBody/content/application~1json/schema';
 export function createEngine(config: EngineConfig): Engine {
   const { ajv, options } = config;
   if (config.mount === 'root' && config.providers.length !== 1) throw new Error('standin: root mount serves exactly one provider');
+  // A malformed x-standin-prompt-cache is a start-up error, not a failure of the first cached request.
+  for (const provider of config.providers) promptCacheSpec(provider);
   const routers = new Map(config.providers.map((p) => [p.name, createRouter(p.operations)]));
   const byName = new Map(config.providers.map((p) => [p.name, p]));
   const store = config.store ?? createMemoryStore();

@@ -6,17 +6,34 @@ import { BASE58, createRng, randomId } from '../../core/hash.js';
 import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
 import { answeredModel } from './answered-model.js';
 import { countInputTokens } from './input-tokens.js';
-import { planMessage } from './plan-message.js';
+import { planMessage, type MessagePlan } from './plan-message.js';
+import { applyPromptCache, createdTokens } from '../../core/cache/prompt-cache.js';
+import { cachePoints, mayAskForCache } from './cache-points.js';
 import { toMessage, toStreamEvents } from './render-message.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
 
 type Body = Record<string, unknown>;
 
-function createMessage(ctx: OperationContext): OperationResult {
+function createMessage(ctx: OperationContext): OperationResult | Promise<OperationResult> {
   const body = ctx.body as Body;
   const outcome = planMessage(body, ctx.rng);
   if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
-  const plan = { ...outcome.plan, model: answeredModel(ctx.provider, outcome.plan.model) };
+  // Only a request that mentions cache_control pays for caching (and touches the state store).
+  if (mayAskForCache(ctx.bodyText)) {
+    const asked = cachePoints(body);
+    if (!asked.ok) return { kind: 'error', trigger: 'invalid-request', message: asked.message, param: asked.param };
+    return applyPromptCache(ctx, asked.points).then((cache) => {
+      outcome.plan.cache = cache;
+      outcome.plan.inputTokens -= cache.read + createdTokens(cache);
+      return answer(ctx, outcome.plan);
+    });
+  }
+  return answer(ctx, outcome.plan);
+}
+
+function answer(ctx: OperationContext, planned: MessagePlan): OperationResult {
+  const body = ctx.body as Body;
+  const plan = { ...planned, model: answeredModel(ctx.provider, planned.model) };
   // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream).
   const { prices } = ctx.provider;
   const headerValues = { 'estimated-credits': (plan.inputTokens * prices.input + Number(body.max_tokens) * prices.output).toFixed(6) };

@@ -18,7 +18,7 @@ export function countInputTokens(body: Record<string, unknown>): number {
   return total;
 }
 
-function blockTokens(block: Block): number {
+export function blockTokens(block: Block): number {
   switch (block.type) {
     case 'text':
       return textTokens(String(block.text ?? ''));

@@ -10,6 +10,7 @@ import { cutAtStop } from '../../synth/cut-text.js';
 import { rankTools } from '../../synth/tool-match.js';
 import { contentText, toolPreamble, toolResultAnswer } from '../../synth/tool-talk.js';
 import { countInputTokens } from './input-tokens.js';
+import type { CacheUsage } from '../../core/cache/prompt-cache.js';
 
 type Block = Record<string, unknown>;
 const NONE: readonly Block[] = Object.freeze([]);
@@ -25,8 +26,11 @@ export interface MessagePlan {
   blocks: PlannedBlock[];
   stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
   stopSequence: string | null;
+  /** Uncached input tokens: the whole prompt less what the cache read or wrote. */
   inputTokens: number;
   outputTokens: number;
+  /** What prompt caching did, when the request asked for it (`cache_control` somewhere). */
+  cache?: CacheUsage;
 }
 
 export type PlanOutcome = { ok: true; plan: MessagePlan } | { ok: false; message: string; param: string };

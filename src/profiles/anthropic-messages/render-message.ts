@@ -2,19 +2,21 @@
 import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/stream.js';
 import { toPieces } from '../../synth/tokens.js';
+import { createdTokens, NO_CACHE } from '../../core/cache/prompt-cache.js';
 import type { MessagePlan, PlannedBlock } from './plan-message.js';
 
 /**
- * Every field SDK 1.16's `Usage` declares. Nothing is cached, no server tool runs and inference is
- * not pinned to a region, so those read zero, or "not_available" as real answers of models without
- * `inference_geo` support do.
+ * Every field SDK 1.16's `Usage` declares. The cache counters are what prompt caching did (zero when
+ * the request had no `cache_control`); no server tool runs and inference is not pinned to a region, so
+ * those read zero, or "not_available" as real answers of models without `inference_geo` support do.
  */
 function usage(plan: MessagePlan) {
+  const cache = plan.cache ?? NO_CACHE;
   return {
     input_tokens: plan.inputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    cache_creation_input_tokens: createdTokens(cache),
+    cache_read_input_tokens: cache.read,
+    cache_creation: { ephemeral_5m_input_tokens: cache.created5m, ephemeral_1h_input_tokens: cache.created1h },
     output_tokens: plan.outputTokens,
     output_tokens_details: { thinking_tokens: thinkingTokens(plan) },
     server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
@@ -26,10 +28,11 @@ function usage(plan: MessagePlan) {
 
 /** Every field SDK 1.16's `MessageDeltaUsage` declares: the running totals at the end of a stream. */
 function deltaUsage(plan: MessagePlan) {
+  const cache = plan.cache ?? NO_CACHE;
   return {
     input_tokens: plan.inputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: createdTokens(cache),
+    cache_read_input_tokens: cache.read,
     output_tokens: plan.outputTokens,
     output_tokens_details: { thinking_tokens: thinkingTokens(plan) },
     server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
