@@ -3,7 +3,8 @@
  * each step its own module:
  *
  *   route (router.ts) → authenticate, read and validate (read-request.ts) → choose the outcome
- *   (outcome/: forced → … → synthesis) → render (render.ts) → observe (onExchange: the journal)
+ *   (outcome/: forced → … → synthesis) → settle (outcome/settle.ts: the asked sources account for the
+ *   answer, e.g. rate limits and credits) → render (render.ts) → observe (onExchange: the journal)
  *
  * Web APIs only, so the same engine serves the Node server, MSW handlers and a fetch drop-in. State that
  * outlives a request (attempt counts, limits, caches, the clock) goes through one StateStore.
@@ -14,6 +15,7 @@ import { problem } from './errors.js';
 import { createRng } from './hash.js';
 import { chooseOutcome } from './outcome/choose-outcome.js';
 import { forcedSource } from './outcome/forced.js';
+import { settleOutcome } from './outcome/settle.js';
 import { synthesisSource } from './outcome/synthesis.js';
 import type { OutcomeSource } from './outcome/types.js';
 import { parsePrefer } from './prefer.js';
@@ -68,7 +70,8 @@ export interface EngineConfig {
   store?: StateStore;
   /**
    * Outcome sources asked after `Prefer: code=` and before synthesis, in this order (chaos, state,
-   * fixtures). Each answers an outcome or `undefined`.
+   * fixtures). Each answers an outcome or `undefined`; a source with a `settle` hook is also told what
+   * was answered (status, usage) before it is rendered.
    */
   sources?: OutcomeSource[];
   /** Further `/_standin/*` routes (journal, inspector). */
@@ -94,6 +97,7 @@ export function createEngine(config: EngineConfig): Engine {
   const store = config.store ?? createMemoryStore();
   const clock = createClock(store);
   const sources: OutcomeSource[] = [forcedSource, ...(config.sources ?? []), synthesisSource];
+  const settles = sources.some((s) => s.settle);
   const control = { providers: config.providers.map((p) => p.name), store, clock, extra: config.controlRoutes };
 
   const bodyValidators = new Map<OperationRuntime, ReturnType<typeof validatorAt>>();
@@ -172,8 +176,10 @@ export function createEngine(config: EngineConfig): Engine {
       },
     };
     const chosen = chooseOutcome(sources, ctx);
-    const outcome = chosen instanceof Promise ? await chosen : chosen;
-    return 'reply' in outcome ? outcome.reply : renderResult(ctx, outcome.result);
+    const { outcome, index } = chosen instanceof Promise ? await chosen : chosen;
+    let values = settles ? settleOutcome(sources, index, ctx, outcome) : undefined;
+    if (values instanceof Promise) values = await values;
+    return 'reply' in outcome ? outcome.reply : renderResult(ctx, outcome.result, values);
   }
 
   // Compiling every request-body validator now turns a broken document into a start-up error, and

@@ -4,7 +4,7 @@
  */
 import { renderHeaders } from './headers.js';
 import { jsonReply, type Reply } from './reply.js';
-import type { CatalogueEntry, OperationRuntime, ProviderRuntime, Trigger } from './types.js';
+import type { CatalogueEntry, HeaderValues, OperationRuntime, ProviderRuntime, Trigger } from './types.js';
 
 export interface ErrorDetails {
   requestId: string;
@@ -14,6 +14,8 @@ export interface ErrorDetails {
   type?: string;
   /** The natural trigger behind the error, when there is one (a profile may pick its code by it). */
   trigger?: Trigger;
+  /** Values for the entry's `x-standin-value` headers (rate-limit counters, balances). */
+  values?: HeaderValues;
 }
 
 export function statusForTrigger(provider: ProviderRuntime, trigger: Trigger): number {

@@ -5,9 +5,11 @@
  */
 import type { HeaderSpec, HeaderValues } from './types.js';
 
-export interface HeaderContext extends HeaderValues {
+export interface HeaderContext {
   requestId: string;
   retryAfter?: number;
+  /** Per-request values for `x-standin-value`s other than `request-id` and `retry-after`. */
+  values?: HeaderValues;
 }
 
 export type HeaderRecord = Record<string, string>;
@@ -63,9 +65,7 @@ function headerValue(spec: HeaderSpec, ctx: HeaderContext): string | undefined {
       return ctx.requestId;
     case 'retry-after':
       return ctx.retryAfter !== undefined ? String(ctx.retryAfter) : spec.value;
-    case 'estimated-credits':
-      return ctx['estimated-credits'];
     default:
-      return spec.value;
+      return ctx.values?.[spec.derived!] ?? spec.value;
   }
 }

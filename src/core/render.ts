@@ -6,22 +6,23 @@ import { catalogueEntry, problem, renderError, statusForTrigger } from './errors
 import { renderHeaders } from './headers.js';
 import type { Prefer } from './prefer.js';
 import { jsonReply, type Reply } from './reply.js';
-import type { OperationContext, OperationResult, OperationRuntime, ProviderRuntime } from './types.js';
+import type { HeaderValues, OperationContext, OperationResult, OperationRuntime, ProviderRuntime } from './types.js';
 import { createSseStream } from '../sse/stream.js';
 
-export function renderResult(ctx: OperationContext, result: OperationResult): Reply {
+/** `settled`: header values from the settle step (rate-limit counters, balances), which win. */
+export function renderResult(ctx: OperationContext, result: OperationResult, settled?: HeaderValues): Reply {
   const { provider, operation: op, requestId, prefer } = ctx;
   switch (result.kind) {
     case 'error': {
       const status = result.status ?? statusForTrigger(provider, result.trigger ?? 'invalid-request');
       ctx.trace.refusal ??= { trigger: result.trigger ?? 'invalid-request', message: result.message, param: result.param };
-      return renderError(provider, op, status, { requestId, message: result.message, param: result.param, trigger: result.trigger });
+      return renderError(provider, op, status, { values: settled, requestId, message: result.message, param: result.param, trigger: result.trigger });
     }
     case 'json': {
       const status = result.status ?? 200;
       // An answer with an error status carries that status's documented headers, not the success's.
       const specs = status >= 400 ? (catalogueEntry(provider, op, status)?.headers ?? []) : op.successHeaders;
-      const headerContext = { requestId, retryAfter: prefer.retryAfter, ...result.headerValues };
+      const headerContext = { requestId, retryAfter: prefer.retryAfter, values: valuesOf(result.headerValues, settled) };
       const headers = renderHeaders(specs, headerContext, { 'content-type': 'application/json' });
       if (result.headers) Object.assign(headers, result.headers);
       diagnose(headers, prefer);
@@ -32,7 +33,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult): Re
       if (!sse) return problem(500, `standin: ${op.operationId} documents no text/event-stream response`);
       const headers = renderHeaders(
         op.successHeaders,
-        { requestId, ...result.headerValues },
+        { requestId, values: valuesOf(result.headerValues, settled) },
         { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
       );
       if (result.headers) Object.assign(headers, result.headers);
@@ -48,6 +49,11 @@ export function renderResult(ctx: OperationContext, result: OperationResult): Re
       return { status: 200, headers, body: stream };
     }
   }
+}
+
+/** The handler's header values and the settle step's, which win; no copy when only one has any. */
+function valuesOf(own: HeaderValues | undefined, settled: HeaderValues | undefined): HeaderValues | undefined {
+  return own && settled ? { ...own, ...settled } : (settled ?? own);
 }
 
 function streamFailure(provider: ProviderRuntime, op: OperationRuntime, prefer: Prefer, requestId: string) {

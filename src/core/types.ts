@@ -6,6 +6,7 @@ import type { EngineRequest } from './reply.js';
 import type { Clock } from './state/clock.js';
 import type { StateStore } from './state/store.js';
 import type { ExchangeTrace } from './trace.js';
+import type { Usage } from './usage.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -28,15 +29,33 @@ export interface SseEvent {
   data: unknown;
 }
 
-/** What an operation handler answers; the engine renders it with the documented headers. */
+/**
+ * What an operation handler answers; the engine renders it with the documented headers.
+ *
+ * `usage` says what the answer reports using (tokens, cache reads and writes), for the settle step
+ * (rate limits, credits). It is a function so that an answer nobody accounts for costs nothing. A JSON
+ * answer may leave it out: the profile's `usageOf` reads it from the body. A stream must give it to be
+ * accounted, since its usage is only on the wire once the last event is written.
+ */
 export type OperationResult =
-  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; headerValues?: HeaderValues }
-  | { kind: 'stream'; events: Iterable<SseEvent> | AsyncIterable<SseEvent>; headers?: Record<string, string>; headerValues?: HeaderValues }
+  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; headerValues?: HeaderValues; usage?: () => Usage | undefined }
+  | {
+      kind: 'stream';
+      events: Iterable<SseEvent> | AsyncIterable<SseEvent>;
+      headers?: Record<string, string>;
+      headerValues?: HeaderValues;
+      usage?: () => Usage | undefined;
+    }
   | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string };
 
-/** Values an `x-standin-value` header may take, computed per request. */
+/**
+ * Values an `x-standin-value` header may take, computed per request: by the handler (`estimated-credits`)
+ * or by the settle step (rate-limit counters, credit balances; see outcome/settle.ts). A header whose
+ * value is absent here shows its document example.
+ */
 export interface HeaderValues {
   'estimated-credits'?: string;
+  [value: string]: string | undefined;
 }
 
 export interface OperationContext {
@@ -109,6 +128,8 @@ export interface Profile {
    * request asked for; `undefined` when the operation or the request's delivery cannot carry one.
    */
   renderAnswer?(ctx: OperationContext, answer: Answer): OperationResult | undefined;
+  /** What a JSON answer body reports using (its `usage`), for rate limits and credits. */
+  usageOf?(body: unknown): Usage | undefined;
   /** The text of the last user turn and whether it carries a tool result (fixture matching). */
   lastUserTurn?(body: unknown): { text: string; toolResult: boolean; assistantTurns: number } | undefined;
 }

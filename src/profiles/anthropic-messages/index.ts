@@ -11,6 +11,7 @@ import { applyPromptCache, createdTokens } from '../../core/cache/prompt-cache.j
 import { cachePoints, mayAskForCache } from './cache-points.js';
 import { toMessage, toStreamEvents } from './render-message.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
+import { usageOfMessage } from './usage.js';
 
 type Body = Record<string, unknown>;
 
@@ -39,7 +40,8 @@ function answer(ctx: OperationContext, planned: MessagePlan): OperationResult {
   const headerValues = { 'estimated-credits': (plan.inputTokens * prices.input + Number(body.max_tokens) * prices.output).toFixed(6) };
   if (body.stream !== true) return { kind: 'json', body: toMessage(plan), headerValues };
   // Stream chunking draws from its own generator so it never changes the plan.
-  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues };
+  // The stream ends with the usage the Message would carry; rendered only if someone accounts for it.
+  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues, usage: () => usageOfMessage(toMessage(plan)) };
 }
 
 function listModels(ctx: OperationContext): OperationResult {
@@ -89,5 +91,6 @@ export const anthropicMessages: Profile = {
     const { error } = body as Body;
     return { event: 'error', data: { type: 'error', error } };
   },
+  usageOf: usageOfMessage,
   modelOf: (body) => (typeof (body as Body | undefined)?.model === 'string' ? ((body as Body).model as string) : undefined),
 };

@@ -9,6 +9,7 @@ import { outputCap } from './output-cap.js';
 import { planCompletion } from './plan-completion.js';
 import { toChatCompletion, toChunks } from './render-completion.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
+import { usageOfCompletion } from './usage.js';
 
 type Obj = Record<string, unknown>;
 
@@ -22,7 +23,12 @@ function createChatCompletion(ctx: OperationContext): OperationResult {
   if (body.stream !== true) return { kind: 'json', body: toChatCompletion(plan, created) };
   const includeUsage = (body.stream_options as Obj | null | undefined)?.include_usage === true;
   // Chunking draws from its own generator so it never changes the plan.
-  return { kind: 'stream', events: toChunks(plan, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)) };
+  return {
+    kind: 'stream',
+    events: toChunks(plan, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)),
+    // What the completion would report, whether or not the client asked for the usage chunk.
+    usage: () => usageOfCompletion(toChatCompletion(plan, created)),
+  };
 }
 
 export const openaiChat: Profile = {
@@ -53,5 +59,6 @@ export const openaiChat: Profile = {
   // Rules whose schema message would name the wrong field go first.
   checkBeforeSchema: (operationId, body) => (operationId === 'createChatCompletion' ? checkBeforeSchema(body) : undefined),
   unknownModelMessage: (model) => `model: The model '${model}' does not exist`,
+  usageOf: usageOfCompletion,
   modelOf: (body) => (typeof (body as Obj | undefined)?.model === 'string' ? ((body as Obj).model as string) : undefined),
 };

@@ -8,6 +8,7 @@ import { textOf, trailingToolResults } from './conversation.js';
 import type { CompletionPlan } from './plan-completion.js';
 import { countPromptTokens } from './prompt-tokens.js';
 import { toChatCompletion, toChunks } from './render-completion.js';
+import { usageOfCompletion } from './usage.js';
 
 type Obj = Record<string, unknown>;
 
@@ -36,7 +37,11 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
   const created = Math.floor(Date.now() / 1000);
   if (body.stream !== true) return { kind: 'json', body: toChatCompletion(plan, created) };
   const includeUsage = (body.stream_options as Obj | null | undefined)?.include_usage === true;
-  return { kind: 'stream', events: toChunks(plan, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)) };
+  return {
+    kind: 'stream',
+    events: toChunks(plan, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)),
+    usage: () => usageOfCompletion(toChatCompletion(plan, created)),
+  };
 }
 
 /** The last user message with text, whether the conversation ends with tool results, assistant turns so far. */

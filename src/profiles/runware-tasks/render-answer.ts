@@ -10,7 +10,7 @@ import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { checkRequest } from './check-tasks.js';
 import type { ResultPlan } from './plan-result.js';
 import { countPromptTokens } from './prompt-tokens.js';
-import { toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
+import { planUsage, toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
 
 type Obj = Record<string, unknown>;
 
@@ -42,8 +42,9 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
     includeCost: task.includeCost === true,
     prices: ctx.provider.prices,
   };
-  if (task.deliveryMethod === 'stream') return { kind: 'stream', events: toStreamChunks(plan, label, createRng(ctx.seed ^ 0x5bd1e995)) };
-  return { kind: 'json', body: { data: [toResultItem(plan, label)] } };
+  const used = () => planUsage(plan);
+  if (task.deliveryMethod === 'stream') return { kind: 'stream', events: toStreamChunks(plan, label, createRng(ctx.seed ^ 0x5bd1e995)), usage: used };
+  return { kind: 'json', body: { data: [toResultItem(plan, label)] }, usage: used };
 }
 
 /**

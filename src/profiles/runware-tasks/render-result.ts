@@ -1,6 +1,7 @@
 /** Renders result plans as Runware's result items (`TextInferenceResult`) and stream chunks. */
 import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/stream.js';
+import { usage, type Usage } from '../../core/usage.js';
 import type { ResultPlan } from './plan-result.js';
 
 type Obj = Record<string, unknown>;
@@ -29,6 +30,11 @@ export function usageOf(plan: ResultPlan): Obj {
     usage.completionTokensDetails = { reasoningTokens: plan.thinkingTokens };
   }
   return usage;
+}
+
+/** A result's usage in neutral terms (rate limits, credits). */
+export function planUsage(plan: ResultPlan): Usage {
+  return usage(plan.promptTokens, plan.completionTokens);
 }
 
 export function costOf(plan: ResultPlan, prices: ResultLabel['prices']): number {

@@ -6,12 +6,13 @@
  */
 import { createRng, hashJson, hashString } from '../../core/hash.js';
 import type { OperationContext, OperationResult } from '../../core/types.js';
+import { addUsage, type Usage } from '../../core/usage.js';
 import type { PacedEvent } from '../../sse/stream.js';
 import { requireNumber } from '../schema-keyword.js';
 import { checkRequest, isWebhookURL } from './check-tasks.js';
 import { errorEnvelope, type TaskError } from './errors.js';
 import { planResult, type ResultPlan } from './plan-result.js';
-import { toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
+import { planUsage, toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
 import { pendingItem, pollResults, storeResults } from './task-store.js';
 import { deliverWebhook, type WebhookRecords } from './webhook.js';
 
@@ -30,6 +31,8 @@ export async function runTasks(ctx: OperationContext): Promise<OperationResult> 
   if (!checked.ok) return errorEnvelope(ctx, [checked.error]);
   const data: Obj[] = [];
   const errors: TaskError[] = [];
+  // What the text tasks run by this request use (polls report what an earlier request ran).
+  let used: Usage | undefined;
   for (const entry of checked.tasks) {
     if (!entry.ok) {
       errors.push(entry.error);
@@ -48,10 +51,11 @@ export async function runTasks(ctx: OperationContext): Promise<OperationResult> 
     }
     const run = runText(task, ctx.provider.prices, defaultMaxTokens(ctx));
     const items = run.plans.map((plan, i) => toResultItem(plan, run.labels[i]!));
+    for (const plan of run.plans) used = used ? addUsage(used, planUsage(plan)) : planUsage(plan);
     // A webhook makes the task asynchronous whatever deliveryMethod says (the webhook's note).
     const async = task.deliveryMethod === 'async' || typeof task.webhookURL === 'string';
     await storeResults(ctx, taskUUID, items, async);
-    if (task.deliveryMethod === 'stream') return { kind: 'stream', events: streamOf(run) };
+    if (task.deliveryMethod === 'stream') return { kind: 'stream', events: streamOf(run), usage: () => used };
     if (!async) {
       data.push(...items);
       continue;
@@ -62,7 +66,7 @@ export async function runTasks(ctx: OperationContext): Promise<OperationResult> 
     }
   }
   if (data.length === 0 && errors.length > 0) return errorEnvelope(ctx, errors);
-  return { kind: 'json', body: errors.length > 0 ? { data, errors } : { data } };
+  return { kind: 'json', body: errors.length > 0 ? { data, errors } : { data }, usage: () => used };
 }
 
 /**
