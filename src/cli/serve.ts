@@ -9,6 +9,8 @@ import { createFixtureSource, type FixtureSource, type OnMiss } from '../fixture
 import { loadFixtures } from '../fixtures/node-load.js';
 import { createRecorder } from '../fixtures/node-record.js';
 import { FixtureError } from '../fixtures/parse.js';
+import { logJson, logLine } from '../journal/log-line.js';
+import type { JournalEntry } from '../journal/entry.js';
 
 const HELP = `usage: standin serve [options]
 
@@ -32,6 +34,9 @@ const HELP = `usage: standin serve [options]
   --upstream NAME=URL       a provider's real base URL for --on-miss record (repeatable; with
                             --provider, a bare URL)
   --replay-speed X          replay pace: 0 at once (default), 1 as recorded, 2 twice as fast
+  --log FORMAT              one line per exchange on stdout: text (default) or json (one object a line);
+                            keys never appear (the line is built from the redacted journal entry)
+  --quiet                   no line per exchange
   -h, --help                this help
 
 SIGTERM or SIGINT stops the server: open streams get ${SERVER_DEFAULTS.shutdownGraceMs} ms to finish, then are cut.`;
@@ -57,6 +62,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'on-miss': { type: 'string', default: 'synthesize' },
         upstream: { type: 'string', multiple: true },
         'replay-speed': { type: 'string', default: '0' },
+        log: { type: 'string', default: 'text' },
+        quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -100,6 +107,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.error('standin serve: --on-miss and --upstream need --fixtures DIR');
     return 2;
   }
+  if (values.log !== 'text' && values.log !== 'json') {
+    console.error(`standin serve: --log must be text or json, got '${values.log}'`);
+    return 2;
+  }
+  const format = values.log === 'json' ? logJson : logLine;
+  const onJournalEntry = values.quiet ? undefined : (entry: JournalEntry) => process.stdout.write(`${format(entry)}\n`);
   const upstreams = upstreamsOf(values.upstream ?? [], values.provider, names);
   if (typeof upstreams === 'string') {
     console.error(`standin serve: ${upstreams}`);
@@ -141,6 +154,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         tokensPerSecond,
       },
       fixtures,
+      onJournalEntry,
     });
   } catch (error) {
     if (!(error instanceof FixtureError)) throw error;
