@@ -36,7 +36,8 @@ export const INSPECTOR_JS = String.raw`'use strict';
   function clock(iso) { return new Date(iso).toLocaleTimeString(undefined, { hour12: false }) + '.' + iso.slice(20, 23); }
   function totalMs(e) { return e.streamMs !== undefined ? e.streamMs : e.durationMs; }
   function kind(e) {
-    if (e.answer.stream) return 'stream ' + (e.answer.stream.events.length + (e.answer.stream.dropped || 0)) + ' events';
+    if (e.answer.stream) return 'stream · ' + (e.answer.stream.events.length + (e.answer.stream.dropped || 0)) + ' ev';
+    if (e.why.refusal) return 'refused';
     return e.why.outcome && e.why.outcome.source !== 'synthesis' ? e.why.outcome.source : 'json';
   }
 

@@ -22,13 +22,13 @@ button { cursor: pointer; }
 .live { margin-left: auto; color: var(--muted); font-size: .85rem; }
 .live.on::before { content: "●"; color: var(--ok); margin-right: .3rem; }
 .live.off { color: var(--bad); }
-main { flex: 1; display: grid; grid-template-columns: minmax(22rem, 1fr) minmax(24rem, 1.2fr); min-height: 0; }
+main { flex: 1; display: grid; grid-template-columns: minmax(30rem, 1fr) minmax(24rem, 1fr); min-height: 0; }
 #list-pane { overflow: auto; border-right: 1px solid var(--line); }
 #detail { overflow: auto; padding: .5rem 1rem 2rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th { position: sticky; top: 0; background: var(--bg); color: var(--muted); font-weight: normal; font-size: .8rem; }
-#list td.path { max-width: 18rem; overflow: hidden; text-overflow: ellipsis; font-family: var(--mono); font-size: .85rem; }
+#list td.path { max-width: 14rem; overflow: hidden; text-overflow: ellipsis; font-family: var(--mono); font-size: .85rem; }
 #list tbody tr { cursor: pointer; }
 #list tbody tr:hover { background: var(--hover); }
 #list tbody tr[aria-selected="true"] { background: var(--sel); }
