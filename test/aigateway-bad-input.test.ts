@@ -60,7 +60,7 @@ describe('aigateway bad input', () => {
   it.each([
     ['a wrong type', { ...valid, max_tokens: 'ten' }, 'max_tokens'],
     ['a limit over the 8,192 cap', { ...valid, max_completion_tokens: 9000 }, 'max_completion_tokens'],
-    ['n other than 1', { ...valid, n: 2 }, 'n'],
+    ['n above 128', { ...valid, n: 129 }, 'n'],
     ['a missing messages list', { model }, 'messages'],
     ['an empty messages list', { model, messages: [] }, 'messages'],
     ['a missing model', { messages: valid.messages }, 'model'],

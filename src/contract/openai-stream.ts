@@ -84,6 +84,7 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
     created: head.created,
     model: head.model,
     ...(head.system_fingerprint !== undefined ? { system_fingerprint: head.system_fingerprint } : {}),
+    ...(head.service_tier !== undefined ? { service_tier: head.service_tier } : {}),
     choices: [...choices.values()]
       .sort((a, b) => a.index - b.index)
       .map((c) => ({ index: c.index, message: finishMessage(c, violations), logprobs: c.logprobs, finish_reason: c.finish_reason })),

@@ -7,6 +7,7 @@ import { normaliseForAjv, type Ajv2020Instance } from './validator.js';
 import { escapePointer, resolveNode } from './json-pointer.js';
 import type {
   CatalogueEntry,
+  DerivedHeader,
   HeaderSpec,
   JsonObject,
   OperationRuntime,
@@ -18,7 +19,19 @@ import type {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
-const DERIVED = new Set(['request-id', 'retry-after', 'estimated-credits', 'now-plus-60s']);
+const DERIVED: ReadonlySet<string> = new Set<DerivedHeader>([
+  'request-id',
+  'retry-after',
+  'now-plus-60s',
+  'estimated-credits',
+  'processing-ms',
+  'ratelimit-limit-requests',
+  'ratelimit-remaining-requests',
+  'ratelimit-reset-requests',
+  'ratelimit-limit-tokens',
+  'ratelimit-remaining-tokens',
+  'ratelimit-reset-tokens',
+]);
 
 export function compileProvider(name: string, document: JsonObject, profile: Profile, ajv: Ajv2020Instance): ProviderRuntime {
   const ajvKey = `standin:${name}`;

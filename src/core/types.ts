@@ -49,14 +49,29 @@ export type OperationResult =
   | { kind: 'error'; trigger?: Trigger; status?: number; message: string; param?: string };
 
 /**
- * Values an `x-standin-value` header may take, computed per request: by the handler (`estimated-credits`)
- * or by the settle step (rate-limit counters, credit balances; see outcome/settle.ts). A header whose
- * value is absent here shows its document example.
+ * Values an `x-standin-value` header may take, computed per request: by the handler (`estimated-credits`,
+ * `processing-ms`) or by the settle step (rate-limit counters, credit balances; see outcome/settle.ts). A
+ * header whose value is absent here shows its document example, so a document can declare a header
+ * before anything computes it.
  */
 export interface HeaderValues {
   'estimated-credits'?: string;
+  /** Milliseconds the provider spent on the request (OpenAI's `openai-processing-ms`). */
+  'processing-ms'?: string;
   [value: string]: string | undefined;
 }
+
+/**
+ * The names an `x-standin-value` may give: the engine's own, and the per-request hooks (HeaderValues)
+ * that documents declare; OpenAI's rate-limit budgets are `ratelimit-{limit,remaining,reset}-{requests,tokens}`.
+ */
+export type DerivedHeader =
+  | 'request-id'
+  | 'retry-after'
+  | 'now-plus-60s'
+  | 'estimated-credits'
+  | 'processing-ms'
+  | `ratelimit-${'limit' | 'remaining' | 'reset'}-${'requests' | 'tokens'}`;
 
 export interface OperationContext {
   provider: ProviderRuntime;
@@ -137,7 +152,7 @@ export interface Profile {
 export interface HeaderSpec {
   name: string;
   value?: string;
-  derived?: 'request-id' | 'retry-after' | 'estimated-credits' | 'now-plus-60s';
+  derived?: DerivedHeader;
 }
 
 export interface CatalogueEntry {

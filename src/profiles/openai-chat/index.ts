@@ -6,29 +6,42 @@ import { createRng, randomHex } from '../../core/hash.js';
 import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
 import { checkBeforeSchema, checkRequest } from './check-request.js';
 import { outputCap } from './output-cap.js';
-import { planCompletion } from './plan-completion.js';
+import { planChoices } from './plan-completion.js';
 import { toChatCompletion, toChunks } from './render-completion.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
 import { usageOfCompletion } from './usage.js';
 
 type Obj = Record<string, unknown>;
 
-function createChatCompletion(ctx: OperationContext): OperationResult {
+async function createChatCompletion(ctx: OperationContext): Promise<OperationResult> {
   // The engine has checked the cross-field rules, the schema and the model; these rules need both.
   const problem = checkRequest(ctx.body as Obj);
   if (problem) return { kind: 'error', trigger: 'invalid-request', ...problem };
   const body = ctx.body as Obj;
-  const plan = planCompletion(body, ctx.rng, outputCap(ctx.provider, ctx.operation));
-  const created = Math.floor(Date.now() / 1000);
-  if (body.stream !== true) return { kind: 'json', body: toChatCompletion(plan, created) };
+  const choices = planChoices(body, ctx.rng, outputCap(ctx.provider, ctx.operation));
+  const created = Math.floor((await ctx.clock.now()) / 1000);
+  const stream = body.stream === true;
+  const headerValues = { 'processing-ms': String(processingMs(ctx, stream ? 0 : choices.reduce((n, c) => n + c.completionTokens, 0))) };
+  if (!stream) return { kind: 'json', body: toChatCompletion(choices, created), headerValues };
   const includeUsage = (body.stream_options as Obj | null | undefined)?.include_usage === true;
   // Chunking draws from its own generator so it never changes the plan.
   return {
     kind: 'stream',
-    events: toChunks(plan, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)),
+    events: toChunks(choices, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)),
+    headerValues,
     // What the completion would report, whether or not the client asked for the usage chunk.
-    usage: () => usageOfCompletion(toChatCompletion(plan, created)),
+    usage: () => usageOfCompletion(toChatCompletion(choices, created)),
   };
+}
+
+/**
+ * `openai-processing-ms`: the time standin's pacing gives the answer before its headers would go out
+ * from a real server: the time to first token, and for a JSON answer the generation of every token.
+ */
+function processingMs(ctx: OperationContext, generatedTokens: number): number {
+  const ttft = ctx.prefer.ttftMs ?? ctx.options.ttftMs;
+  const tps = ctx.prefer.tokensPerSecond ?? ctx.options.tokensPerSecond;
+  return Math.round(ttft + (tps > 0 ? (generatedTokens * 1000) / tps : 0));
 }
 
 export const openaiChat: Profile = {

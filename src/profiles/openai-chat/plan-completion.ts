@@ -98,6 +98,18 @@ export function planCompletion(body: Obj, rng: Rng, cap: number): CompletionPlan
 }
 
 /**
+ * The `n` choices a request asks for: the first is what `planCompletion` plans for it alone; each
+ * further one draws on from the same generator, so choices differ and the whole stays deterministic.
+ * All share the first choice's id.
+ */
+export function planChoices(body: Obj, rng: Rng, cap: number): CompletionPlan[] {
+  const first = planCompletion(body, rng, cap);
+  const choices = [first];
+  for (let i = 1; i < Number(body.n ?? 1); i++) choices.push({ ...planCompletion(body, rng, cap), id: first.id });
+  return choices;
+}
+
+/**
  * The functions to call: a named choice calls that one; `required` and `auto` call the best match (two,
  * when parallel calls are allowed and two or more tools exist, so parallel handling can be tested).
  * `auto` answers a tool result in text, so agent loops end.

@@ -35,12 +35,12 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
     completionTokens: answer.usage?.outputTokens ?? pieces.length + toolCalls.reduce((n, c) => n + c.tokens, 0),
   };
   const created = Math.floor(Date.now() / 1000);
-  if (body.stream !== true) return { kind: 'json', body: toChatCompletion(plan, created) };
+  if (body.stream !== true) return { kind: 'json', body: toChatCompletion([plan], created) };
   const includeUsage = (body.stream_options as Obj | null | undefined)?.include_usage === true;
   return {
     kind: 'stream',
-    events: toChunks(plan, { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)),
-    usage: () => usageOfCompletion(toChatCompletion(plan, created)),
+    events: toChunks([plan], { created, includeUsage }, createRng(ctx.seed ^ 0x2f6b3a1d)),
+    usage: () => usageOfCompletion(toChatCompletion([plan], created)),
   };
 }
 

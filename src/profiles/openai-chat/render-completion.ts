@@ -1,16 +1,37 @@
-/** Renders a completion plan as OpenAI's JSON `chat.completion` or as its `chat.completion.chunk` stream. */
-import type { Rng } from '../../core/hash.js';
+/**
+ * Renders completion plans (one per choice, `n` of them) as OpenAI's JSON `chat.completion` or as its
+ * `chat.completion.chunk` stream.
+ */
+import { hashString, type Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/stream.js';
 import { jsonPieces } from './json-pieces.js';
 import type { CompletionPlan } from './plan-completion.js';
 
-function usage(plan: CompletionPlan) {
+/**
+ * The fields OpenAI-compatible answers carry besides the choices: the processing tier (`default`,
+ * what OpenAI answers when none was asked for) and a backend fingerprint, `fp_` and ten hex digits,
+ * fixed per model as a real backend configuration is.
+ */
+function serving(model: string) {
+  return { service_tier: 'default', system_fingerprint: fingerprintOf(model) };
+}
+
+function fingerprintOf(model: string): string {
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  return `fp_${(hex(hashString(model)) + hex(hashString(model, 0x2545f491))).slice(0, 10)}`;
+}
+
+/** Every token-detail field the openai 6 types declare: nothing cached or written to a cache, no audio, no predictions. */
+function usage(choices: readonly CompletionPlan[]) {
+  const promptTokens = choices[0]!.promptTokens;
+  let completionTokens = 0;
+  for (const c of choices) completionTokens += c.completionTokens;
   return {
-    prompt_tokens: plan.promptTokens,
-    completion_tokens: plan.completionTokens,
-    total_tokens: plan.promptTokens + plan.completionTokens,
-    prompt_tokens_details: { cached_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
 
@@ -19,15 +40,20 @@ function message(plan: CompletionPlan) {
   return { role: 'assistant', content: plan.content, refusal: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
 }
 
-/** `created` is the current time (real APIs stamp it), so it is passed in rather than planned. */
-export function toChatCompletion(plan: CompletionPlan, created: number) {
+/**
+ * `created` is the current time (real APIs stamp it), so it is passed in rather than planned. All
+ * choices share the first one's id, model and prompt.
+ */
+export function toChatCompletion(choices: readonly CompletionPlan[], created: number) {
+  const first = choices[0]!;
   return {
-    id: plan.id,
+    id: first.id,
     object: 'chat.completion',
     created,
-    model: plan.model,
-    choices: [{ index: 0, message: message(plan), logprobs: null, finish_reason: plan.finishReason }],
-    usage: usage(plan),
+    model: first.model,
+    choices: choices.map((plan, index) => ({ index, message: message(plan), logprobs: null, finish_reason: plan.finishReason })),
+    usage: usage(choices),
+    ...serving(first.model),
   };
 }
 
@@ -37,33 +63,59 @@ export interface ChunkOptions {
   includeUsage: boolean;
 }
 
-/** The chunk sequence, produced lazily so each chunk reaches the socket as it is made. */
-export function* toChunks(plan: CompletionPlan, { created, includeUsage }: ChunkOptions, rng: Rng): Generator<PacedEvent> {
+/**
+ * The chunk sequence, produced lazily so each chunk reaches the socket as it is made. With several
+ * choices the chunks take turns, one per choice, as OpenAI's recorded `n` > 1 streams do.
+ */
+export function* toChunks(choices: readonly CompletionPlan[], { created, includeUsage }: ChunkOptions, rng: Rng): Generator<PacedEvent> {
+  const first = choices[0]!;
+  const extra = serving(first.model);
   // The document's choice: with include_usage every other chunk says `usage: null`; without, no field.
-  const chunk = (choices: unknown[], usageValue: unknown = null) => ({
-    id: plan.id,
+  const chunk = (list: unknown[], usageValue: unknown = null) => ({
+    id: first.id,
     object: 'chat.completion.chunk',
     created,
-    model: plan.model,
-    choices,
+    model: first.model,
+    ...extra,
+    choices: list,
     ...(includeUsage ? { usage: usageValue } : {}),
   });
-  const delta = (d: Record<string, unknown>, finishReason: string | null = null) => chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
-
-  // OpenAI opens with `content: ""` when text follows and `content: null` when only tool calls do.
-  yield { data: delta({ role: 'assistant', content: plan.content === null ? null : '' }) };
-  for (let i = 0; i < plan.pieces.length; ) {
-    const n = Math.min(rng.int(1, 3), plan.pieces.length - i);
-    yield { data: delta({ content: plan.pieces.slice(i, i + n).join('') }), tokens: n };
-    i += n;
-  }
-  for (const [index, call] of plan.toolCalls.entries()) {
-    yield { data: delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }) };
-    const fragments = jsonPieces(call.arguments);
-    for (const args of fragments) {
-      yield { data: delta({ tool_calls: [{ index, function: { arguments: args } }] }), tokens: call.tokens / fragments.length };
+  const streams = choices.map((plan, index) => choiceDeltas(plan, index, rng));
+  for (let live = streams.length; live > 0; ) {
+    live = 0;
+    for (const deltas of streams) {
+      const next = deltas.next();
+      if (next.done) continue;
+      live++;
+      const { delta, finishReason, tokens, index } = next.value;
+      yield { data: chunk([{ index, delta, logprobs: null, finish_reason: finishReason }]), tokens };
     }
   }
-  yield { data: delta({}, plan.finishReason) };
-  if (includeUsage) yield { data: chunk([], usage(plan)) };
+  if (includeUsage) yield { data: chunk([], usage(choices)) };
+}
+
+interface ChoiceDelta {
+  index: number;
+  delta: Record<string, unknown>;
+  finishReason: string | null;
+  tokens?: number;
+}
+
+/** One choice's deltas: the role, its text, its tool calls in fragments, then its finish reason. */
+function* choiceDeltas(plan: CompletionPlan, index: number, rng: Rng): Generator<ChoiceDelta> {
+  // OpenAI opens with `content: ""` when text follows and `content: null` when only tool calls do.
+  yield { index, delta: { role: 'assistant', content: plan.content === null ? null : '' }, finishReason: null };
+  for (let i = 0; i < plan.pieces.length; ) {
+    const n = Math.min(rng.int(1, 3), plan.pieces.length - i);
+    yield { index, delta: { content: plan.pieces.slice(i, i + n).join('') }, finishReason: null, tokens: n };
+    i += n;
+  }
+  for (const [callIndex, call] of plan.toolCalls.entries()) {
+    yield { index, delta: { tool_calls: [{ index: callIndex, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, finishReason: null };
+    const fragments = jsonPieces(call.arguments);
+    for (const args of fragments) {
+      yield { index, delta: { tool_calls: [{ index: callIndex, function: { arguments: args } }] }, finishReason: null, tokens: call.tokens / fragments.length };
+    }
+  }
+  yield { index, delta: {}, finishReason: plan.finishReason };
 }
