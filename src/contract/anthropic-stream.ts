@@ -2,8 +2,11 @@
  * The Anthropic stream grammar, checked event by event, and the message its deltas add up to.
  * message_start, then per block (start, deltas of the block's kind, stop) with increasing indices,
  * then message_delta(s) with usage, then message_stop; ping anywhere; an error event ends the stream.
- * One allowance, from recorded API traffic: a reply stopped by max_tokens in the middle of a tool input
- * may leave that block open, its JSON cut short.
+ * Allowances, from recorded API traffic: a reply stopped by max_tokens in the middle of a tool input
+ * may leave that block open, its JSON cut short; a message_start may arrive pre-filled with blocks (the
+ * streamed blocks' indices then continue after them) and, when it already carries its stop_reason, be
+ * followed by message_stop with no message_delta. Event types the grammar does not know are ignored, as
+ * the API's docs tell clients to do.
  */
 type Obj = Record<string, any>;
 
@@ -12,6 +15,8 @@ const DELTA_FOR: Record<string, string[]> = {
   thinking: ['thinking_delta', 'signature_delta'],
   tool_use: ['input_json_delta'],
   server_tool_use: ['input_json_delta'],
+  mcp_tool_use: ['input_json_delta'],
+  compaction: ['compaction_delta'],
 };
 
 export interface StreamReport {
@@ -46,10 +51,13 @@ export function checkAnthropicStream(events: { event?: string; data: unknown }[]
     if (error) violations.push(`${where}: arrives after an error event`);
     if (i === 0 && e?.type !== 'message_start' && e?.type !== 'error') violations.push(`${where}: the first event must be message_start`);
     switch (e?.type) {
-      case 'message_start':
+      case 'message_start': {
         if (message) violations.push(`${where}: a second message_start`);
-        message = { ...e.message, content: [...(e.message?.content ?? [])], usage: { ...e.message?.usage } };
+        const prefilled: Obj[] = Array.isArray(e.message?.content) ? e.message.content : [];
+        message = { ...e.message, content: [...prefilled], usage: { ...e.message?.usage } };
+        nextIndex = prefilled.length;
         break;
+      }
       case 'content_block_start':
         if (e.index !== nextIndex) violations.push(`${where}: index ${e.index}, expected ${nextIndex}`);
         if (open.size) violations.push(`${where}: block ${[...open.keys()][0]} is still open`);
@@ -70,6 +78,7 @@ export function checkAnthropicStream(events: { event?: string; data: unknown }[]
         else if (e.delta?.type === 'signature_delta') block.signature = e.delta.signature;
         else if (e.delta?.type === 'input_json_delta') json.set(e.index, (json.get(e.index) ?? '') + e.delta.partial_json);
         else if (e.delta?.type === 'citations_delta') block.citations = [...(block.citations ?? []), e.delta.citation];
+        else if (e.delta?.type === 'compaction_delta') Object.assign(block, { content: e.delta.content, encrypted_content: e.delta.encrypted_content });
         break;
       }
       case 'content_block_stop': {
@@ -116,7 +125,8 @@ export function checkAnthropicStream(events: { event?: string; data: unknown }[]
         }
         break;
       case 'message_stop':
-        if (!sawDelta) violations.push(`${where}: message_stop before any message_delta`);
+        // A pre-filled message_start that already says why it stopped needs no message_delta.
+        if (!sawDelta && !(message?.stop_reason && open.size === 0)) violations.push(`${where}: message_stop before any message_delta`);
         stopped = true;
         break;
       case 'ping':

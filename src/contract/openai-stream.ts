@@ -3,8 +3,8 @@
  * up to. Every chunk is a `chat.completion.chunk` with the stream's one id, created and model; each
  * choice opens with `role: "assistant"`, grows by `content` / `refusal` / `tool_calls` deltas (a tool
  * call's first fragment carries id, type and function.name, later ones only argument text) and closes
- * with exactly one `finish_reason`; an optional usage chunk with empty `choices` comes last; `[DONE]`
- * ends the stream. A `{"error": ...}` line ends it instead, with nothing after it (no `[DONE]`).
+ * with exactly one `finish_reason`; an optional usage chunk with empty `choices` comes last (only add-on
+ * chunks, such as a moderation verdict, may follow it); `[DONE]` ends the stream. A `{"error": ...}` line ends it instead, with nothing after it (no `[DONE]`).
  */
 import { parseData, readDataOnlyStream, type StreamCheckOptions } from './data-only-stream.js';
 
@@ -47,7 +47,8 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
 
   const errorOf = (line: Obj): Obj | undefined => ('error' in line && line.error ? line.error : undefined);
   const { done, error } = readDataOnlyStream(events, 'event', violations, errorOf, (data, where) => {
-    if (sawUsage) violations.push(`${where}: a chunk after the usage chunk`);
+    const addOn = isAddOnChunk(data);
+    if (sawUsage && !addOn) violations.push(`${where}: a chunk after the usage chunk`);
     if (data.object !== 'chat.completion.chunk') violations.push(`${where}: object is '${data.object}', not 'chat.completion.chunk'`);
     if (!head) {
       head = data;
@@ -67,7 +68,7 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
       checkUsage(data.usage, where, violations);
       usage = data.usage;
       sawUsage = true;
-    } else if (data.choices.length === 0) {
+    } else if (data.choices.length === 0 && !addOn) {
       violations.push(`${where}: a chunk with no choices and no usage`);
     }
     for (const choice of data.choices as Obj[]) applyChoice(choice, choices, `${where} choice ${String(choice?.index)}`, violations);
@@ -91,6 +92,18 @@ export function checkOpenAIStream(events: readonly { event?: string; data: unkno
     ...(usage ? { usage } : {}),
   };
   return { violations, completion, error, done };
+}
+
+/** The fields every chunk may carry; anything else on a chunk with no choices is an add-on's result. */
+const CHUNK_FIELDS = new Set(['id', 'object', 'created', 'model', 'service_tier', 'system_fingerprint', 'choices', 'usage', 'obfuscation']);
+
+/**
+ * A chunk with no choices and no usage that carries a result of its own: a request option's answer sent
+ * after the completion (a `moderation` request gets its verdict in such a chunk, after the usage chunk,
+ * in recorded OpenAI traffic). It takes no part in the completion and may follow the usage chunk.
+ */
+export function isAddOnChunk(data: Obj): boolean {
+  return Array.isArray(data.choices) && data.choices.length === 0 && (data.usage === undefined || data.usage === null) && Object.keys(data).some((k) => !CHUNK_FIELDS.has(k));
 }
 
 function applyChoice(choice: Obj, choices: Map<number, ChoiceState>, where: string, violations: string[]): void {

@@ -4,7 +4,7 @@
  * JSON answer of the same operation).
  */
 import { streamEventValidator } from '../core/schema-pointers.js';
-import type { OperationRuntime } from '../core/types.js';
+import type { OperationRuntime, SseSpec } from '../core/types.js';
 import { describeErrors } from '../core/validator.js';
 import {
   bodySchemaCheck,
@@ -74,6 +74,7 @@ export function streamChecks(ctx: PlanContext, protocol: Protocol, op: Operation
           problems.push(`event ${i}: data is not JSON: ${show(e.data, 80)}`);
           continue;
         }
+        if (isIgnoredEvent(sse.knownEvents, data)) continue;
         if (!validate(data)) problems.push(`event ${i} (${String((data as any)?.type ?? e.event ?? '?')}): ${describeErrors(validate.errors).message}`);
         if (sse.framing === 'data' && e.event !== undefined && e.event !== 'message') problems.push(`event ${i}: named '${e.event}', but the framing is data lines only`);
         if (problems.length >= 5) break;
@@ -108,4 +109,11 @@ export function streamChecks(ctx: PlanContext, protocol: Protocol, op: Operation
       return 'ok' in verdict && !verdict.ok ? { ...verdict, expected: 'the rebuilt answer valid as the JSON answer' } : verdict;
     }),
   ]);
+}
+
+/** An event of a type the document names none of, where the document says such events are to be ignored. */
+function isIgnoredEvent(known: SseSpec['knownEvents'], data: unknown): boolean {
+  if (!known || !data || typeof data !== 'object') return false;
+  const type = (data as Record<string, unknown>)[known.property];
+  return typeof type === 'string' && !known.types.includes(type);
 }

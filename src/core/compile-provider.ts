@@ -14,6 +14,7 @@ import type {
   Profile,
   ProviderRuntime,
   SecurityAlternative,
+  SseSpec,
   Trigger,
 } from './types.js';
 
@@ -184,6 +185,7 @@ function compileOperation(
           framing: sseSpec.framing === 'data' ? 'data' : 'named',
           terminator: typeof sseSpec.terminator === 'string' ? sseSpec.terminator : undefined,
           itemSchemaRef: `${responsePointer}/content/text~1event-stream/x-standin-sse/itemSchema`,
+          knownEvents: knownEventsOf(doc, sseSpec.itemSchema, `${responsePointer}/content/text~1event-stream/x-standin-sse/itemSchema`),
         };
       }
     } else if (status >= 400) {
@@ -258,4 +260,13 @@ function compileSecurity(doc: JsonObject, requirements: JsonObject[]): SecurityA
       throw new Error(`standin: security scheme ${schemeName} (${String(scheme.type)}) is not supported`);
     }),
   );
+}
+
+/** The event types a stream's item schema names, when it says events of other types are to be ignored. */
+function knownEventsOf(doc: JsonObject, itemSchema: unknown, pointer: string): SseSpec['knownEvents'] {
+  if (!itemSchema) return undefined;
+  const { node } = resolveNode(doc, itemSchema, pointer);
+  const discriminator = node.discriminator as { propertyName?: unknown; mapping?: Record<string, unknown> } | undefined;
+  if (node['x-standin-unknown-events'] !== 'ignore' || typeof discriminator?.propertyName !== 'string' || !discriminator.mapping) return undefined;
+  return { property: discriminator.propertyName, types: Object.keys(discriminator.mapping) };
 }

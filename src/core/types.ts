@@ -167,6 +167,12 @@ export interface SseSpec {
   terminator?: string;
   /** Ajv key of the per-event schema. */
   itemSchemaRef: string;
+  /**
+   * Set when the event schema says unknown event types are to be ignored (`x-standin-unknown-events:
+   * ignore` beside its discriminator): the discriminating property and the types it names. An event
+   * whose type is another string is tolerated, not checked.
+   */
+  knownEvents?: { property: string; types: string[] };
 }
 
 export interface OperationRuntime {
