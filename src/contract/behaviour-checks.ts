@@ -48,9 +48,10 @@ export function maxTokensCheck(ctx: PlanContext, protocol: Protocol, op: Operati
     run: (ex) => {
       const answer = protocol.answer(ex.json);
       if (!answer) return fail('an answer', show(ex.text, 160));
-      const max = protocol.readRequest(ex.requestBody).maxTokens ?? limit;
+      // The limit the request set; a recording that kept no request gives none to compare against.
+      const max = protocol.readRequest(ex.requestBody).maxTokens;
       if (answer.stopReason !== want) return fail(`stop reason ${want}`, String(answer.stopReason));
-      if (answer.outputTokens !== undefined && answer.outputTokens > max) return fail(`at most ${max} output tokens`, `${answer.outputTokens}`);
+      if (max !== undefined && answer.outputTokens !== undefined && answer.outputTokens > max) return fail(`at most ${max} output tokens`, `${answer.outputTokens}`);
       return pass;
     },
   };
@@ -62,15 +63,18 @@ export function forcedToolCheck(ctx: PlanContext, protocol: Protocol, op: Operat
   const want = protocol.behaviour.forcedTool.stopReason;
   return {
     id: 'tool-call',
-    title: `a forced tool choice gives a call to ${TOOL.name} whose input matches its schema${want ? ` (stop reason ${want})` : ''}`,
+    title: `a forced tool choice gives a call to the forced tool (${TOOL.name}; any offered tool under \`required\`/\`any\`) whose input matches its schema${want ? ` (stop reason ${want})` : ''}`,
     source: protocol.behaviour.forcedTool.source(ctx, op),
     needsExpectedStatus: true,
     run: (ex) => {
       const answer = answerOf(ctx, protocol, op, ex, streamed);
       if (!answer) return streamed ? skip('the stream ended with an error event') : fail('an answer', show(ex.text, 160));
-      const tool = protocol.readRequest(ex.requestBody).tool ?? TOOL;
-      const call = answer.toolCalls.find((c) => c.name === tool.name);
-      if (!call) return fail(`a call to ${tool.name}`, answer.toolCalls.length ? answer.toolCalls.map((c) => c.name).join(', ') : `no tool call (stop reason ${String(answer.stopReason)})`);
+      // A choice that names no tool (`required`, `any`) is satisfied by a call to any tool offered.
+      const allowed = protocol.readRequest(ex.requestBody).tools ?? [TOOL];
+      const call = answer.toolCalls.find((c) => allowed.some((t) => t.name === c.name));
+      const names = allowed.map((t) => t.name).join(' or ');
+      if (!call) return fail(`a call to ${names}`, answer.toolCalls.length ? answer.toolCalls.map((c) => c.name).join(', ') : `no tool call (stop reason ${String(answer.stopReason)})`);
+      const tool = allowed.find((t) => t.name === call.name)!;
       if (call.inputError) return fail('tool input that parses as JSON', call.inputError);
       const validate = compileToolSchema(ctx, tool.schema);
       if (!validate(call.input)) {

@@ -58,6 +58,7 @@ export function contentTypeCheck(ctx: PlanContext, op: OperationRuntime, status:
     run: (ex) => {
       if (ex.headersUnknown) return skip('the recording kept no headers');
       const got = ex.headers.get('content-type') ?? '';
+      if (!got && ex.headersScrubbed) return scrubbed(ex, 'content-type');
       const ok = media === 'application/json' ? isJsonMediaType(got) : got.toLowerCase().startsWith(media);
       return ok ? pass : fail(media, got ? `${got}: ${show(ex.text, 120)}` : '(no content-type)');
     },
@@ -77,6 +78,7 @@ export function requestIdCheck(ctx: PlanContext, op: OperationRuntime, status: n
     run: (ex) => {
       if (ex.headersUnknown) return skip('the recording kept no headers');
       const value = ex.headers.get(header.name);
+      if (value === null && ex.headersScrubbed) return scrubbed(ex, header.name);
       if (!value || !value.trim()) return fail(`a non-empty ${header.name}`, '(missing)');
       const body = ex.json as Record<string, unknown> | undefined;
       if (body && typeof body === 'object' && typeof body.request_id === 'string' && body.request_id !== value) {
@@ -104,22 +106,30 @@ export function documentedHeadersCheck(ctx: PlanContext, op: OperationRuntime, s
     run: (ex) => {
       if (ex.headersUnknown) return skip('the recording kept no headers');
       const problems: string[] = [];
+      // What a recorder filtered out says nothing about the provider: only the headers it kept are judged.
+      const absent = headers.filter((h) => ex.headers.get(h.name) === null).map((h) => h.name);
       for (const h of headers) {
         const value = ex.headers.get(h.name);
         if (value === null) {
-          if (h.required) problems.push(`${h.name} missing (required)`);
+          if (h.required && !ex.headersScrubbed) problems.push(`${h.name} missing (required)`);
           continue;
         }
         const problem = headerProblem(ctx, h, value);
         if (problem) problems.push(problem);
       }
       const present = rateLimit.filter((h) => ex.headers.get(h.name) !== null);
-      if (present.length > 0 && present.length < rateLimit.length) {
+      if (present.length > 0 && present.length < rateLimit.length && !ex.headersScrubbed) {
         problems.push(`rate-limit headers incomplete: missing ${rateLimit.filter((h) => !present.includes(h)).map((h) => h.name).join(', ')}`);
       }
-      return problems.length ? fail('documented headers with valid values', problems.join('; ')) : pass;
+      if (problems.length) return fail('documented headers with valid values', problems.join('; '));
+      return ex.headersScrubbed && absent.length ? scrubbed(ex, absent.join(', ')) : pass;
     },
   };
+}
+
+/** A header the recorder did not keep: reported as what it is, not as a conformance failure. */
+function scrubbed(ex: Exchange, names: string): Verdict {
+  return skip(`scrubbed by the recorder: ${names} absent (${ex.headersScrubbed})`);
 }
 
 function headerProblem(ctx: PlanContext, header: DocumentedHeader, value: string): string | undefined {

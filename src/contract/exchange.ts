@@ -94,6 +94,7 @@ export function toExchange(input: {
   requestBody?: unknown;
   json?: unknown;
   headersUnknown?: boolean;
+  headersScrubbed?: string;
   label?: string;
   durationMs?: number;
 }): Exchange {
@@ -104,6 +105,7 @@ export function toExchange(input: {
     bodyError: input.bodyError,
     requestBody: input.requestBody,
     headersUnknown: input.headersUnknown,
+    headersScrubbed: input.headersScrubbed,
     label: input.label,
     durationMs: input.durationMs ?? 0,
   };

@@ -22,6 +22,8 @@ export interface GenerationRequest {
   stream?: boolean;
   stop?: string[];
   tool?: ToolSpec;
+  /** Read back from a request only: the tools a forced choice may be answered with (see `readRequest`). */
+  tools?: ToolSpec[];
 }
 
 /** The parts of a finished answer the behaviour checks look at, in protocol-neutral form. */
@@ -66,7 +68,8 @@ export interface Protocol {
   body(request: GenerationRequest, ctx: PlanContext): unknown;
   /**
    * The inverse of `body`: what a request body (planned or recorded) asks for, as far as it says. `tool`
-   * is the tool it forces by name, else the first it offers; `stop` is always a list.
+   * is the tool it forces by name, else the first it offers; `tools` the tool it forces by name, else
+   * every tool it offers (any of them answers `required` / `any`); `stop` is always a list.
    */
   readRequest(body: unknown): Partial<GenerationRequest>;
   answer(json: unknown): Answer | undefined;

@@ -2,7 +2,14 @@
  * Recorded traffic, in any of the forms the suite reads, normalised to one shape:
  * - standin's own format, `{ "format": "standin-exchanges/1", "exchanges": [...] }` (what `--record` writes);
  * - nock fixtures as the official SDKs keep them (`[{ method, path, body, status, response, rawHeaders }]`);
- * - a raw `.sse` body of a streamed call, with no request and no headers.
+ * - a raw `.sse` body of a streamed call, with no request and no headers;
+ * - a stream kept as one event's JSON per line (`.chunks.txt`, `.jsonl`, as the Vercel AI SDK keeps its
+ *   fixtures), with no request, no headers and no event names;
+ * - a bare JSON response body in a file named `*.response.json` (the answer to the plain call, with no
+ *   request and no headers);
+ * - a VCR cassette (`interactions: [{ request, response }]`, YAML, as vcrpy and pydantic-ai keep them),
+ *   read from its parsed form. Cassette recorders keep only the headers their filters allow, so every
+ *   exchange read from one is marked `headersScrubbed`.
  */
 
 export interface RecordedRequest {
@@ -23,6 +30,8 @@ export interface RecordedExchange {
     status: number;
     /** Absent when the recording kept no headers; header checks are then skipped. */
     headers?: Record<string, string>;
+    /** The recorder dropped some headers: why. Documented headers found absent are reported as scrubbed. */
+    headersScrubbed?: string;
     /** Parsed JSON body, or the raw text (SSE, HTML, anything else). */
     body?: unknown;
     text?: string;
@@ -34,16 +43,19 @@ export const RECORD_FORMAT = 'standin-exchanges/1';
 export interface RecordFile {
   format: typeof RECORD_FORMAT;
   provider?: string;
+  /** Set when whatever wrote the file removed headers (why), so their absence is not held against the provider. */
+  headersScrubbed?: string;
   exchanges: { name?: string; request: RecordedRequest; response: RecordedExchange['response'] }[];
 }
 
 /** Reads one JSON recording file in any supported form; `undefined` when the form is not known. */
 export function parseRecordingJson(label: string, data: unknown): RecordedExchange[] | undefined {
   if (isObject(data) && data.format === RECORD_FORMAT && Array.isArray(data.exchanges)) {
+    const scrubbed = typeof data.headersScrubbed === 'string' ? { headersScrubbed: data.headersScrubbed } : {};
     return (data.exchanges as RecordFile['exchanges']).map((x, i) => ({
       label: `${label}#${x.name ?? i}`,
       request: x.request,
-      response: withFramesAsText(x.response),
+      response: { ...scrubbed, ...withFramesAsText(x.response) },
     }));
   }
   if (Array.isArray(data) && data.every((x) => isObject(x) && typeof x.method === 'string' && typeof x.status === 'number')) {
@@ -78,13 +90,101 @@ export function sseRecording(label: string, text: string): RecordedExchange {
   return { label, response: { status: 200, text } };
 }
 
+/** A response body kept on its own: the answer to the plain JSON call, with no request and no headers. */
+export function bodyRecording(label: string, body: unknown): RecordedExchange {
+  return { label, response: { status: 200, body } };
+}
+
+/**
+ * A stream kept as one event's JSON per line, read as the data lines of an SSE body (no event names). A
+ * multi-step call's file holds one stream per step, back to back (the AI SDK keeps them so): each
+ * `message_start` line after the first begins the next stream, read as its own exchange (`label#n`).
+ */
+export function jsonLinesRecording(label: string, text: string): RecordedExchange[] {
+  const streams: string[][] = [];
+  let started = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const start = startsMessage(line);
+    if (!streams.length || (start && started)) {
+      streams.push([]);
+      started = false;
+    }
+    started ||= start;
+    streams.at(-1)!.push(line);
+  }
+  const body = (lines: string[]) => lines.map((line) => `data: ${line}\n\n`).join('');
+  if (streams.length <= 1) return [sseRecording(label, body(streams[0] ?? []))];
+  return streams.map((lines, i) => sseRecording(`${label}#${i}`, body(lines)));
+}
+
+function startsMessage(line: string): boolean {
+  try {
+    const data = JSON.parse(line) as unknown;
+    return isObject(data) && data.type === 'message_start';
+  } catch {
+    return false;
+  }
+}
+
+const CASSETTE_SCRUBBED = 'a VCR cassette keeps only the headers its recorder lets through';
+
+/**
+ * The exchanges of a parsed VCR cassette; `undefined` when `data` is not one. Bodies come from
+ * `parsed_body` (pydantic-ai) or `body.string` / `body` (vcrpy); the path is the URI's path and query.
+ */
+export function parseCassette(label: string, data: unknown): RecordedExchange[] | undefined {
+  if (!isObject(data) || !Array.isArray(data.interactions)) return undefined;
+  const exchanges: RecordedExchange[] = [];
+  for (const [i, item] of data.interactions.entries()) {
+    if (!isObject(item) || !isObject(item.request) || !isObject(item.response)) return undefined;
+    const { request, response } = item;
+    const status = isObject(response.status) ? Number(response.status.code) : Number(response.status);
+    if (typeof request.method !== 'string' || typeof request.uri !== 'string' || !Number.isInteger(status)) return undefined;
+    let path: string;
+    try {
+      const url = new URL(request.uri);
+      path = `${url.pathname}${url.search}`;
+    } catch {
+      return undefined;
+    }
+    const requestBody = cassetteBody(request);
+    const responseBody = cassetteBody(response);
+    exchanges.push({
+      label: `${label}#${i}`,
+      request: {
+        method: request.method.toUpperCase(),
+        path,
+        headers: nockHeaders(request.headers),
+        ...(typeof requestBody === 'string' ? { rawBody: requestBody } : requestBody === undefined ? {} : { body: requestBody }),
+      },
+      response: {
+        status,
+        headers: nockHeaders(response.headers),
+        headersScrubbed: CASSETTE_SCRUBBED,
+        ...(typeof responseBody === 'string' ? { text: responseBody } : responseBody === undefined ? { text: '' } : { body: responseBody }),
+      },
+    });
+  }
+  return exchanges;
+}
+
+/** A cassette side's body: parsed JSON when the recorder kept it parsed, else the text. */
+function cassetteBody(side: Record<string, unknown>): unknown {
+  if (side.parsed_body !== undefined) return side.parsed_body;
+  const body = isObject(side.body) ? side.body.string : side.body;
+  if (typeof body !== 'string' || body === '') return undefined;
+  return body;
+}
+
 function nockHeaders(raw: unknown): Record<string, string> | undefined {
+  // vcrpy keeps each header as a list of values.
+  if (isObject(raw)) return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]));
   if (Array.isArray(raw)) {
     const out: Record<string, string> = {};
     for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
     return out;
   }
-  if (isObject(raw)) return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), String(v)]));
   return undefined;
 }
 

@@ -63,6 +63,11 @@ export interface Exchange {
   requestBody?: unknown;
   /** The recording kept no headers (a bare `.sse` body): header checks are skipped. */
   headersUnknown?: boolean;
+  /**
+   * The recorder kept only some headers (a VCR cassette filters them; a standin recording may say so):
+   * why. A documented header that is absent is then reported as scrubbed, not as the provider's fault.
+   */
+  headersScrubbed?: string;
   durationMs: number;
 }
 

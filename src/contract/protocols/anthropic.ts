@@ -6,7 +6,7 @@ import type { ParsedEvent } from '../parse-sse.js';
 import type { Answer, GenerationRequest, PlanHelpers, Protocol, StreamReading } from '../protocol.js';
 import type { CheckSpec, Probe } from '../types.js';
 import { propertySource } from './property-source.js';
-import { booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
+import { allowedTools, booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
 import { maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
 /** A model id no provider serves (the mutation harness recognises it too). */
@@ -23,6 +23,7 @@ function readRequest(body: unknown): Partial<GenerationRequest> {
     stream: booleanOr(b.stream),
     stop: stopList(b.stop_sequences),
     tool: forcedTool(b.tools, b.tool_choice?.name, (t) => ({ name: t.name, description: t.description, schema: t.input_schema })),
+    tools: allowedTools(b.tools, b.tool_choice?.name, (t) => ({ name: t.name, description: t.description, schema: t.input_schema })),
   };
 }
 
@@ -73,9 +74,11 @@ export const anthropicProtocol: Protocol = {
     const deltas = parsed.filter((e) => (e.data as Obj)?.type === 'message_delta').map((e) => e.data as Obj);
     let usageProblem: string | undefined;
     const startUsage = start?.message?.usage;
-    const final = deltas.at(-1)?.usage;
+    // A pre-filled message_start that already carries its stop_reason holds the final usage itself.
+    const finished = !deltas.length && Boolean(start?.message?.stop_reason);
+    const final = finished ? startUsage : deltas.at(-1)?.usage;
     if (!startUsage || typeof startUsage.input_tokens !== 'number') usageProblem = 'message_start carries no usage.input_tokens';
-    else if (!deltas.length) usageProblem = 'no message_delta, so no final usage';
+    else if (!deltas.length && !finished) usageProblem = 'no message_delta, so no final usage';
     else if (!final || typeof final.output_tokens !== 'number') usageProblem = 'the last message_delta carries no usage.output_tokens';
     else if (typeof startUsage.output_tokens === 'number' && final.output_tokens < startUsage.output_tokens) {
       usageProblem = `final output_tokens ${final.output_tokens} is below message_start's ${startUsage.output_tokens}`;
@@ -113,8 +116,7 @@ export const anthropicProtocol: Protocol = {
 
   unknownModel: (body) => ({ ...(body as Obj), model: UNKNOWN_MODEL_ID }),
 
-  jsonChecks(ctx, op, body): CheckSpec[] {
-    const limit = readRequest(body).maxTokens;
+  jsonChecks(ctx, op): CheckSpec[] {
     return [
       {
         id: 'usage.consistent',
@@ -124,7 +126,9 @@ export const anthropicProtocol: Protocol = {
         run: (ex) => {
           const usage = (ex.json as Obj | undefined)?.usage;
           if (!usage) return fail('usage', show(ex.text, 120));
-          const max = readRequest(ex.requestBody).maxTokens ?? limit;
+          // Compared with the limit of the request that got this answer, never with the probe's own.
+          const max = readRequest(ex.requestBody).maxTokens;
+          if (typeof usage.output_tokens !== 'number') return fail('usage.output_tokens', show(usage, 120));
           return max === undefined || usage.output_tokens <= max ? pass : fail(`output_tokens <= ${max}`, String(usage.output_tokens));
         },
       },

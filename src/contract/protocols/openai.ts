@@ -1,12 +1,12 @@
 /** The OpenAI chat completions protocol (AIgateway), as the contract suite reads it. */
-import { checkOpenAIStream } from '../openai-stream.js';
+import { checkOpenAIStream, isAddOnChunk } from '../openai-stream.js';
 import { fail, pass, show } from '../checks.js';
 import type { ParsedEvent } from '../parse-sse.js';
 import { plainProbe } from '../plan.js';
 import type { Answer, GenerationRequest, Protocol, StreamReading } from '../protocol.js';
 import type { CheckSpec } from '../types.js';
 import { propertySource } from './property-source.js';
-import { booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
+import { allowedTools, booleanOr, fieldsOf, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
 import { maxTokensPastMaximum, withoutField } from './top-level-fields.js';
 
 type Obj = Record<string, any>;
@@ -47,6 +47,7 @@ function readRequest(body: unknown): Partial<GenerationRequest> {
     stream: booleanOr(b.stream),
     stop: stopList(b.stop),
     tool: forcedTool(b.tools, b.tool_choice?.function?.name, (t) => ({ name: t.function?.name, description: t.function?.description, schema: t.function?.parameters })),
+    tools: allowedTools(b.tools, b.tool_choice?.function?.name, (t) => ({ name: t.function?.name, description: t.function?.description, schema: t.function?.parameters })),
   };
 }
 
@@ -87,10 +88,10 @@ export const openaiProtocol: Protocol = {
     let problem: string | undefined;
     if (wantUsage && !completion?.usage) problem = 'include_usage was requested, but no usage chunk came';
     else if (completion?.usage) problem = usageProblem(completion.usage, sctx.maxTokens);
-    // The usage chunk, when there is one, is the last chunk before the terminator.
+    // The usage chunk, when there is one, is the last chunk before the terminator (add-on chunks aside).
     const chunks = events.filter((e) => e.data !== terminator);
     if (!problem && completion?.usage) {
-      const last = safeParse(chunks.at(-1)?.data);
+      const last = chunks.map((e) => safeParse(e.data)).filter((d) => !(d && isAddOnChunk(d))).at(-1);
       if (!last?.usage || (Array.isArray(last.choices) && last.choices.length > 0)) problem = 'the usage chunk is not the last chunk';
     }
     // A stream without include_usage has no usage to rebuild; the JSON answer's usage is then not checked.
@@ -122,7 +123,7 @@ export const openaiProtocol: Protocol = {
 
   unknownModel: (body) => ({ ...(body as Obj), model: 'standin-contract/no-such-model' }),
 
-  jsonChecks(ctx, op, body): CheckSpec[] {
+  jsonChecks(ctx, op): CheckSpec[] {
     return [
       {
         id: 'usage.consistent',
@@ -130,7 +131,8 @@ export const openaiProtocol: Protocol = {
         source: propertySource(ctx, op, ['max_tokens'], ['usage.total_tokens']),
         needsExpectedStatus: true,
         run: (ex) => {
-          const max = readRequest(ex.requestBody).maxTokens ?? readRequest(body).maxTokens;
+          // Compared with the limit of the request that got this answer, never with the probe's own.
+          const max = readRequest(ex.requestBody).maxTokens;
           const problem = usageProblem((ex.json as Obj | undefined)?.usage, max);
           return problem ? fail('consistent usage', problem) : pass;
         },

@@ -25,14 +25,23 @@ export function promptOf(messages: unknown): string | undefined {
   return stringOr(first?.content);
 }
 
+type ReadTool = (tool: Obj) => { name: unknown; description: unknown; schema: unknown };
+
 /**
- * The tool a request forces (the one named `forced`), else the first it offers, as a ToolSpec. `spec`
- * reads one entry of the protocol's tool list.
+ * The tools a forced choice may be answered with, as ToolSpecs: the one named `forced` when the request
+ * names one, else every tool it offers (`tool_choice: "required"` / `{type: "any"}` let the model pick).
+ * `spec` reads one entry of the protocol's tool list; entries without a name and a schema are left out.
  */
-export function forcedTool(tools: unknown, forced: unknown, spec: (tool: Obj) => { name: unknown; description: unknown; schema: unknown }): ToolSpec | undefined {
+export function allowedTools(tools: unknown, forced: unknown, spec: ReadTool): ToolSpec[] | undefined {
   if (!Array.isArray(tools) || !tools.length) return undefined;
   const specs = tools.map((t) => spec(fieldsOf(t)));
-  const t = specs.find((s) => s.name === forced) ?? specs[0]!;
-  if (typeof t.name !== 'string' || !t.schema || typeof t.schema !== 'object') return undefined;
-  return { name: t.name, description: stringOr(t.description) ?? '', schema: t.schema as JsonObject };
+  const named = specs.filter((s) => forced !== undefined && s.name === forced);
+  return (named.length ? named : specs)
+    .filter((t) => typeof t.name === 'string' && t.schema && typeof t.schema === 'object')
+    .map((t) => ({ name: t.name as string, description: stringOr(t.description) ?? '', schema: t.schema as JsonObject }));
+}
+
+/** The tool a request forces (the one named `forced`), else the first it offers. */
+export function forcedTool(tools: unknown, forced: unknown, spec: ReadTool): ToolSpec | undefined {
+  return allowedTools(tools, forced, spec)?.[0];
 }

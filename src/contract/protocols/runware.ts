@@ -1,6 +1,6 @@
 /** Runware's task-array protocol (runTasks with textInference), as the contract suite reads it. */
 import { createRng, hashString, makeUuid } from '../../core/hash.js';
-import { fail, pass, show } from '../checks.js';
+import { fail, pass, show, skip } from '../checks.js';
 import { cite, citeWith } from '../doc-source.js';
 import type { ParsedEvent } from '../parse-sse.js';
 import type { Answer, GenerationRequest, Protocol, StreamReading } from '../protocol.js';
@@ -8,7 +8,7 @@ import { checkRunwareStream, type RunwareStreamResult } from '../runware-stream.
 import { describeProperty, maximumOf } from '../schema-facts.js';
 import type { CheckSpec } from '../types.js';
 import { propertySource, requestSchema, responseSchema } from './property-source.js';
-import { forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
+import { allowedTools, forcedTool, numberOr, promptOf, stopList, stringOr } from './request-fields.js';
 
 type Obj = Record<string, any>;
 
@@ -93,6 +93,7 @@ export const runwareProtocol: Protocol = {
       stream: t.deliveryMethod === undefined ? undefined : t.deliveryMethod === 'stream',
       stop: stopList(t.settings?.stopSequences),
       tool: forcedTool(t.tools, t.toolChoice?.name, (x) => ({ name: x.name, description: x.description, schema: x.schema })),
+      tools: allowedTools(t.tools, t.toolChoice?.name, (x) => ({ name: x.name, description: x.description, schema: x.schema })),
     };
   },
 
@@ -161,7 +162,8 @@ export const runwareProtocol: Protocol = {
 
   unknownModel: (body) => (body as Obj[]).map((t) => (t.taskType === 'textInference' ? { ...t, model: 'standin:contract@no-such-model' } : t)),
 
-  jsonChecks(ctx, op, body): CheckSpec[] {
+  // Both checks read the request that got the answer (a recording's own), never the probe's.
+  jsonChecks(ctx, op): CheckSpec[] {
     return [
       {
         id: 'task-uuid.echoed',
@@ -169,7 +171,8 @@ export const runwareProtocol: Protocol = {
         source: citeWith(ctx.provider, responseSchema(op), describeProperty(ctx.provider.document, responseSchema(op), [...RESULT, 'taskUUID'])),
         needsExpectedStatus: true,
         run: (ex) => {
-          const want = textTask(ex.requestBody ?? body)?.taskUUID;
+          if (ex.requestBody === undefined) return skip('the recording kept no request');
+          const want = textTask(ex.requestBody)?.taskUUID;
           const data = ((ex.json as Obj | undefined)?.data ?? []) as Obj[];
           if (!data.length) return fail(`a result for task ${want}`, show(ex.text, 120));
           const wrong = data.filter((d) => d.taskUUID !== want);
@@ -182,7 +185,7 @@ export const runwareProtocol: Protocol = {
         source: propertySource(ctx, op, ['includeUsage'], ['usage'], IN_TASK),
         needsExpectedStatus: true,
         run: (ex) => {
-          const task = textTask(ex.requestBody ?? body);
+          const task = textTask(ex.requestBody);
           const result = ((ex.json as Obj | undefined)?.data ?? [])[0] as Obj | undefined;
           if (!task?.includeUsage) return pass;
           const problem = usageProblem(result?.usage, task.settings?.maxTokens);
