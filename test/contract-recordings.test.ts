@@ -15,6 +15,19 @@ import { setupFor } from './support/contract.js';
 
 const recordings = fileURLToPath(new URL('./data/real-recordings/', import.meta.url));
 
+/**
+ * Recorded requests the provider answered that the document still refuses: tool types the request side of
+ * the documents does not describe yet. Reported by the suite as findings about the document (never about
+ * the answer); this list may only shrink.
+ */
+const REQUEST_GAPS = /^\d{3} answered, but tools\.\d+\.type: Input tag '(code_execution_20260120|memory_20250818|web_fetch_20250910)'/;
+
+const failures = (report: Awaited<ReturnType<typeof runContract>>) => report.checks.filter((c) => c.outcome === 'fail');
+const answerFailures = (report: Awaited<ReturnType<typeof runContract>>) =>
+  failures(report)
+    .filter((c) => !c.id.includes('.request.accepted@'))
+    .map((c) => `${c.id}: ${c.received}`);
+
 async function checkRecordings(provider: string, dir = recordings) {
   const { ctx, protocol } = await setupFor(provider, false);
   const found = await readRecordings(dir, [provider, ...protocol.recordingFolders]);
@@ -27,9 +40,17 @@ describe('recorded Anthropic traffic', () => {
   it.each(['anthropic', 'skillboss', 'bytespike'])('conforms to %s.yaml', async (provider) => {
     const { report, found, evaluated } = await checkRecordings(provider);
     expect(found.ignored).toEqual([]);
-    expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => `${c.id}: ${c.received}`)).toEqual([]);
-    // 10 JSON exchanges from the tool runner and 3 raw streams, each matched to a probe and checked.
-    expect(evaluated.size).toBe(13);
+    expect(found.unreadable).toEqual([]);
+    expect(answerFailures(report)).toEqual([]);
+    const gaps = failures(report).filter((c) => c.id.includes('.request.accepted@'));
+    expect(gaps.filter((c) => !REQUEST_GAPS.test(c.received ?? '')).map((c) => `${c.id}: ${c.received}`)).toEqual([]);
+    // Every exchange (SDK nock fixtures, raw streams, AI SDK chunk files and bodies, pydantic-ai cassettes)
+    // is matched to a probe, or observed as a documented refusal, and checked, unless its operation is one
+    // this provider does not offer (the resellers document no count_tokens).
+    const undocumented = report.checks.filter((c) => c.probe === 'recorded' && c.reason?.endsWith('matches no documented operation'));
+    expect(undocumented.every((c) => c.reason?.startsWith('POST /v1/messages/count_tokens'))).toBe(true);
+    expect(evaluated.size + undocumented.length).toBe(found.exchanges.length);
+    expect(evaluated.size).toBeGreaterThanOrEqual(provider === 'anthropic' ? 38 : 35);
     expect([...evaluated].filter((l) => l.endsWith('.sse')).sort()).toEqual([
       'basic_response.sse',
       'incomplete_partial_json_response.sse',
@@ -39,9 +60,46 @@ describe('recorded Anthropic traffic', () => {
 
   it('checks the recorded headers: request-id present, no rate-limit headers (so none are required)', async () => {
     const { report } = await checkRecordings('anthropic');
-    const requestId = report.checks.filter((c) => c.id.startsWith('anthropic.createMessage.json.header.request-id@'));
+    const requestId = report.checks.filter((c) => c.id.startsWith('anthropic.createMessage.json.header.request-id@tool-runner'));
     expect(requestId).toHaveLength(10);
     expect(requestId.every((c) => c.outcome === 'pass')).toBe(true);
+  });
+
+  it('reports headers a VCR cassette filtered out as scrubbed by the recorder, not as missing', async () => {
+    const { report } = await checkRecordings('anthropic');
+    const cassette = report.checks.filter((c) => /\.header\.request-id@pydantic-ai\./.test(c.id));
+    expect(cassette.length).toBeGreaterThan(5);
+    for (const c of cassette) expect(c).toMatchObject({ outcome: 'skip', reason: expect.stringMatching(/^scrubbed by the recorder: request-id absent/) });
+  });
+
+  it('judges a real refusal on its own documented status, not as the probe its request resembles', async () => {
+    const { report } = await checkRecordings('anthropic');
+    const observed = report.checks.filter((c) => c.id.endsWith('@pydantic-ai.test_anthropic_count_tokens_error.yaml#0'));
+    expect(observed.map((c) => c.id.split('@')[0])).toContain('anthropic.observed-404.1.documented');
+    expect(observed.every((c) => c.outcome !== 'fail')).toBe(true);
+    // A 200 whose cassette dropped the key header is no evidence for the missing-key probe.
+    expect(report.checks.filter((c) => c.probe.endsWith('.error.missing-key') && c.id.includes('@pydantic-ai.'))).toEqual([]);
+  });
+
+  it('reads the server-tool blocks of real replies and streams as valid', async () => {
+    const { report } = await checkRecordings('anthropic');
+    for (const label of [
+      'pydantic-ai.test_anthropic_code_execution_tool.yaml#0',
+      'vercel-ai.anthropic-mcp.1.response.json',
+      'vercel-ai.anthropic-programmatic-tool-calling.1.response.json',
+    ]) {
+      expect(report.checks.find((c) => c.id === `anthropic.createMessage.json.body.schema@${label}`)?.outcome).toBe('pass');
+    }
+    for (const label of [
+      'pydantic-ai.test_anthropic_mcp_servers_stream.yaml#0',
+      'pydantic-ai.test_anthropic_web_fetch_tool_stream.yaml#0',
+      'vercel-ai.anthropic-tool-search-regex.1.chunks.txt#0',
+      'vercel-ai.anthropic-tool-search-regex.1.chunks.txt#1',
+    ]) {
+      for (const check of ['events.schema', 'grammar', 'assembled']) {
+        expect(report.checks.find((c) => c.id === `anthropic.createMessage.stream.${check}@${label}`)?.outcome, `${check}@${label}`).toBe('pass');
+      }
+    }
   });
 
   it('fails the same streams once broken', async () => {
@@ -86,9 +144,10 @@ describe('recorded OpenAI traffic', () => {
   it('conforms to aigateway.yaml (the OpenAI-compatible document)', async () => {
     const { report, found, evaluated } = await checkRecordings('aigateway');
     expect(found.ignored).toEqual([]);
-    expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => `${c.id}: ${c.received}`)).toEqual([]);
+    expect(found.unreadable).toEqual([]);
+    expect(failures(report).map((c) => `${c.id}: ${c.received}`)).toEqual([]);
     expect(evaluated.size).toBe(found.exchanges.length);
-    expect(evaluated.size).toBe(12);
+    expect(evaluated.size).toBeGreaterThanOrEqual(22);
   });
 
   it('fails a recorded stream once its [DONE] is gone', async () => {
