@@ -49,6 +49,21 @@ describe('createRedactor', () => {
     expect(createRedactor(['ab12'])('nothing secret here')).toBe('nothing secret here');
   });
 
+  it('finds every form of a key at every position of a long text (the one-pass prefilter misses nothing)', () => {
+    const key = 'sk-ant-api03-' + 'Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc'.repeat(3);
+    const redact = createRedactor([key]);
+    const filler = 'The quick brown fox, {"json": [1, 2]} & <xml/> '.repeat(8);
+    const forms = [key, key.slice(-fragment(key)), key.slice(20, 20 + fragment(key)), b64(`user:${key}`), encodeURIComponent(key)];
+    for (const form of forms) {
+      for (let at = 0; at <= filler.length; at += 7) {
+        const out = redact(filler.slice(0, at) + form + filler.slice(at));
+        expect(leaks(out, key), `${form.slice(0, 12)} at ${at}`).toEqual([]);
+        expect(out).toContain(REDACTED);
+      }
+    }
+    expect(redact(filler)).toBe(filler);
+  });
+
   it('hides credentials written into any URL, and is not fooled by replacement patterns', () => {
     const redact = createRedactor(["p$&w$`d$'1"]);
     expect(redact('GET https://alice:s3cr%40t@api.example/v1 and ftp://bob@host/')).toBe(`GET https://${REDACTED}@api.example/v1 and ftp://${REDACTED}@host/`);

@@ -27,10 +27,57 @@ export function createRedactor(secrets: Iterable<string | null | undefined> = []
   for (const secret of secrets) if (secret) for (const form of formsOf(secret)) if (form) needles.add(form);
   // Longest first, so a whole secret is replaced before a fragment of it splits it.
   const ordered = [...needles].sort((a, b) => b.length - a.length);
+  const mayHoldNeedle = ordered.length > 0 ? createPrefilter(ordered) : () => false;
   return (text) => {
     let out = text.includes('@') ? text.replace(URL_CREDENTIALS, (_m, scheme: string) => `${scheme}${REDACTED}@`) : text;
+    if (!mayHoldNeedle(out)) return out;
     for (const needle of ordered) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
     return out;
+  };
+}
+
+/** Bits in a prefilter's table of window hashes (8 KiB). */
+const TABLE_BITS = 16;
+const HASH_BASE = 0x01000193;
+/** Spreads a window's hash over the table (Fibonacci hashing). */
+const HASH_MIX = 0x9e3779b1;
+
+/**
+ * A one-pass test that is false only when `text` holds none of the needles. A key yields a hundred or
+ * more needles (its fragments, its encoded forms), and searching for each in turn costs needles × length;
+ * this rolls a hash over every window of the shortest needle's length instead, looks it up in a bit table
+ * of every such window of every needle, and confirms a hit against the windows themselves. Only a text
+ * that holds a window of a needle goes on to the exact search.
+ */
+function createPrefilter(needles: string[]): (text: string) => boolean {
+  const width = needles.reduce((min, n) => Math.min(min, n.length), Infinity);
+  let top = 1; // HASH_BASE^(width-1): the weight of the character leaving the window
+  for (let i = 1; i < width; i++) top = Math.imul(top, HASH_BASE);
+  const table = new Uint32Array(1 << (TABLE_BITS - 5));
+  const windows = new Set<string>();
+  const slot = (hash: number) => Math.imul(hash, HASH_MIX) >>> (32 - TABLE_BITS);
+  for (const needle of needles) {
+    let hash = 0;
+    for (let i = 0; i < needle.length; i++) {
+      if (i >= width) hash = (hash - Math.imul(needle.charCodeAt(i - width), top)) | 0;
+      hash = (Math.imul(hash, HASH_BASE) + needle.charCodeAt(i)) | 0;
+      if (i < width - 1) continue;
+      const bit = slot(hash);
+      table[bit >>> 5]! |= 1 << (bit & 31);
+      windows.add(needle.slice(i + 1 - width, i + 1));
+    }
+  }
+  // The same roll as above, written out: this loop runs over every character standin redacts.
+  return (text) => {
+    let hash = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (i >= width) hash = (hash - Math.imul(text.charCodeAt(i - width), top)) | 0;
+      hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(i)) | 0;
+      if (i < width - 1) continue;
+      const bit = Math.imul(hash, HASH_MIX) >>> (32 - TABLE_BITS);
+      if ((table[bit >>> 5]! & (1 << (bit & 31))) !== 0 && windows.has(text.slice(i + 1 - width, i + 1))) return true;
+    }
+    return false;
   };
 }
 
