@@ -8,10 +8,9 @@ import { isControlPath } from '../core/control.js';
 import type { Exchange } from '../core/engine.js';
 import type { Reply } from '../core/reply.js';
 import { globalKey, type StateStore } from '../core/state/store.js';
-import type { Json } from '../core/types.js';
 import { JOURNAL_CAPACITY, type JournalEntry } from './entry.js';
 import { observeStream } from './observe-stream.js';
-import { addStream, createRedactorCache, draftEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+import { addStream, createRedactorCache, draftEntry, sealEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
 
 export interface JournalFilter {
   session?: string;
@@ -55,23 +54,25 @@ export function createJournal(options: JournalOptions): Journal {
   const redactorFor = createRedactorCache();
 
   async function save(draft: DraftEntry): Promise<void> {
-    const entry = { id: await store.increment(LAST_ID, 1), ...draft.entry } as JournalEntry;
-    await store.append(ENTRIES, entry as unknown as Json, undefined, capacity);
-    options.onEntry?.(entry);
+    const entry: JournalEntry = { id: await store.increment(LAST_ID, 1), ...draft.entry };
+    const sealed = sealEntry(entry, draft.secrets, redactorFor);
+    await store.append(ENTRIES, sealed.text, undefined, capacity);
+    options.onEntry?.(sealed.entry);
   }
 
   return {
     capacity,
     async list(filter = {}) {
-      const all = (await store.list(ENTRIES)) as unknown as JournalEntry[];
       const status = statusTest(filter.status);
-      return all.filter(
-        (e) =>
-          (filter.session === undefined || e.session === filter.session) &&
-          (filter.provider === undefined || e.provider === filter.provider) &&
-          (filter.after === undefined || e.id > filter.after) &&
-          status(e.status),
-      );
+      const out: JournalEntry[] = [];
+      for (const sealed of await store.list(ENTRIES)) {
+        if (typeof sealed !== 'string') continue;
+        // Each entry starts `{"id":N,`: a poller asking for what is new parses only that.
+        if (filter.after !== undefined && idOf(sealed) <= filter.after) continue;
+        const e = JSON.parse(sealed) as JournalEntry;
+        if ((filter.session === undefined || e.session === filter.session) && (filter.provider === undefined || e.provider === filter.provider) && status(e.status)) out.push(e);
+      }
+      return out;
     },
     lastId: () => numberAt(store, LAST_ID),
     clearedAfter: () => numberAt(store, CLEARED_AFTER),
@@ -82,7 +83,7 @@ export function createJournal(options: JournalOptions): Journal {
     async observe(exchange) {
       const path = pathOf(exchange.request.url);
       if (isControlPath(path.split('?', 1)[0]!)) return;
-      const draft = draftEntry(exchange, path, redactorFor, options.credentialFromBody);
+      const draft = draftEntry(exchange, path, options.credentialFromBody);
       const { body, headers } = exchange.reply;
       if (body === null || typeof body === 'string') return save(draft);
       const sse = /^text\/event-stream\b/i.test(headers['content-type'] ?? '');
@@ -97,6 +98,11 @@ export function createJournal(options: JournalOptions): Journal {
       return { ...exchange.reply, body: watched };
     },
   };
+}
+
+/** The id at the start of a sealed entry (`{"id":123,...`). */
+function idOf(sealed: string): number {
+  return Number(sealed.slice(6, sealed.indexOf(',', 6)));
 }
 
 async function numberAt(store: StateStore, key: string): Promise<number> {

@@ -1,7 +1,11 @@
 /**
- * Turns a finished exchange into a journal entry with every secret taken out: credential headers lose
- * their values, and what they held (and a key sent inside the body, as Runware allows) is hidden by the
- * one redactor (src/core/redact.ts) wherever else it appears — path, bodies, answer headers, events.
+ * Turns a finished exchange into a journal entry with every secret taken out. Credential headers lose
+ * their values when the entry is built; then the whole entry, as the JSON text the store keeps, passes
+ * once through the one redactor (src/core/redact.ts), which hides what those headers held (and a key sent
+ * inside the body, as Runware allows) wherever else it appears — path, bodies, answer headers, events.
+ * Its needles include each secret's JSON-escaped form, so a secret inside a JSON string is caught; a
+ * secret that JSON would escape (a quote, a backslash, a control character) is redacted field by field.
+ * One pass over one text costs a fraction of a pass per field, and the store keeps one string per entry.
  */
 import type { Exchange } from '../core/engine.js';
 import { createRedactor, REDACTED, type Redact } from '../core/redact.js';
@@ -12,13 +16,13 @@ import type { StreamObservation } from './observe-stream.js';
 /** Finds a key a provider accepts inside the request body (undefined when it takes none there). */
 export type CredentialFromBody = (provider: string, bodyText: string) => string | undefined;
 
-/** An entry before it has its id, and the redactor that belongs to its request. */
+/** An entry before it has its id and is sealed, with the secrets its request carried. */
 export interface DraftEntry {
   entry: Omit<JournalEntry, 'id'>;
-  redact: Redact;
+  secrets: string[];
 }
 
-export function draftEntry(exchange: Exchange, path: string, redactorFor: RedactorCache, credentialFromBody?: CredentialFromBody): DraftEntry {
+export function draftEntry(exchange: Exchange, path: string, credentialFromBody?: CredentialFromBody): DraftEntry {
   const { request, reply, trace } = exchange;
   const sent = headerRecord(request.headers);
   const secrets = secretsInHeaders(sent);
@@ -26,40 +30,63 @@ export function draftEntry(exchange: Exchange, path: string, redactorFor: Redact
     const key = credentialFromBody(trace.provider, trace.bodyText);
     if (key) secrets.push(key);
   }
-  const redact = redactorFor(secrets);
   const { session, provider, operationId, bodyText, ...why } = trace;
   const entry: Omit<JournalEntry, 'id'> = {
     time: new Date(exchange.startedAt).toISOString(),
     session,
     method: request.method,
-    path: redact(path),
+    path,
     status: reply.status,
     durationMs: exchange.durationMs,
-    request: { headers: redactHeaders(sent, redact) },
-    answer: { headers: redactHeaders(reply.headers, redact) },
-    why: redactWhy(why, redact),
+    request: { headers: hideSecretHeaders(sent) },
+    answer: { headers: hideSecretHeaders(reply.headers) },
+    why,
   };
   if (provider) entry.provider = provider;
   if (operationId) entry.operationId = operationId;
-  if (bodyText) Object.assign(entry.request, cut(bodyText, redact));
-  if (typeof reply.body === 'string') Object.assign(entry.answer, cut(reply.body, redact));
-  return { entry, redact };
+  if (bodyText) Object.assign(entry.request, cut(bodyText));
+  if (typeof reply.body === 'string') Object.assign(entry.answer, cut(reply.body));
+  return { entry, secrets };
 }
 
 /** Adds what was seen of a streamed answer. */
 export function addStream(draft: DraftEntry, startedAt: number, seen: StreamObservation): void {
-  const { entry, redact } = draft;
+  const { entry } = draft;
   entry.streamMs = seen.endedAt - startedAt;
-  if (seen.text) Object.assign(entry.answer, cut(seen.text, redact));
+  if (seen.text) Object.assign(entry.answer, cut(seen.text));
   if (seen.truncated) entry.answer.truncated = true;
-  const isSse = seen.events.length > 0 || !seen.text;
-  if (!isSse) return;
-  entry.answer.stream = {
-    events: seen.events.map((e) => (e.event ? { offsetMs: e.offsetMs, event: redact(e.event), data: redact(e.data) } : { offsetMs: e.offsetMs, data: redact(e.data) })),
-    end: seen.end,
-  };
+  if (seen.text && seen.events.length === 0) return; // a stream, but not SSE: kept as its text
+  entry.answer.stream = { events: seen.events, end: seen.end };
   if (seen.dropped) entry.answer.stream.dropped = seen.dropped;
-  if (seen.error !== undefined) entry.answer.stream.error = redact(seen.error);
+  if (seen.error !== undefined) entry.answer.stream.error = seen.error;
+}
+
+/** The entry with every secret hidden, and its JSON text: what the store keeps. */
+export function sealEntry(entry: JournalEntry, secrets: string[], redactorFor: RedactorCache): { text: string; entry: JournalEntry } {
+  const redact = redactorFor(secrets);
+  const fieldByField = (): { text: string; entry: JournalEntry } => {
+    const safe = redactStrings(entry, redact) as JournalEntry;
+    return { text: JSON.stringify(safe), entry: safe };
+  };
+  if (secrets.some((s) => JSON.stringify(s).length !== s.length + 2)) return fieldByField();
+  const text = JSON.stringify(entry);
+  const safe = redact(text);
+  if (safe === text) return { text, entry };
+  try {
+    return { text: safe, entry: JSON.parse(safe) as JournalEntry };
+  } catch {
+    return fieldByField(); // a hidden secret took JSON syntax with it
+  }
+}
+
+/** Every string in a JSON value (keys too) passed through `redact`. */
+function redactStrings(value: unknown, redact: Redact): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, redact));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[redact(key)] = redactStrings(item, redact);
+  return out;
 }
 
 /** The request's headers as a record; a header object with only `get` (rare) yields none. */
@@ -70,35 +97,14 @@ function headerRecord(headers: Exchange['request']['headers']): Record<string, s
   return out;
 }
 
-function redactHeaders(headers: Record<string, string>, redact: Redact): Record<string, string> {
+function hideSecretHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name in headers) out[name] = isSecretHeader(name) ? REDACTED : redact(headers[name]!);
+  for (const name in headers) out[name] = isSecretHeader(name) ? REDACTED : headers[name]!;
   return out;
 }
 
-function redactWhy(why: JournalEntry['why'], redact: Redact): JournalEntry['why'] {
-  const out: JournalEntry['why'] = { notes: why.notes.map(redact) };
-  if (why.refusal) out.refusal = { ...why.refusal, message: redact(why.refusal.message) };
-  if (why.outcome) out.outcome = why.outcome.detail === undefined ? { ...why.outcome } : { ...why.outcome, detail: redact(why.outcome.detail) };
-  if (why.prefer) out.prefer = redact(why.prefer);
-  for (const key of Object.keys(why) as (keyof typeof why)[]) {
-    // Anything a later pipeline step adds to the trace is kept, as redacted JSON text.
-    if (!(key in out) && why[key] !== undefined) (out as Record<string, unknown>)[key] = redactJson(why[key], redact);
-  }
-  return out;
-}
-
-function redactJson(value: unknown, redact: Redact): unknown {
-  const text = redact(JSON.stringify(value));
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text; // a hidden secret took JSON syntax with it: keep the text
-  }
-}
-
-function cut(text: string, redact: Redact): { body: string; truncated?: boolean } {
-  return text.length > MAX_BODY_CHARS ? { body: redact(text.slice(0, MAX_BODY_CHARS)), truncated: true } : { body: redact(text) };
+function cut(text: string): { body: string; truncated?: boolean } {
+  return text.length > MAX_BODY_CHARS ? { body: text.slice(0, MAX_BODY_CHARS), truncated: true } : { body: text };
 }
 
 /** Redactors by the secrets they hide (see `createRedactorCache`). */
