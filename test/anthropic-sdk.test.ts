@@ -94,7 +94,8 @@ describe.each(sdks)('$label', ({ Client, modern }) => {
       const call = first.content.find((b) => b.type === 'tool_use') as Anthropic1.ToolUseBlock;
       expect(call.id).toMatch(/^toolu_/);
       expect(call.name).toBe('get_weather');
-      expect(typeof (call.input as { city: unknown }).city).toBe('string');
+      // The city the prompt names, not a fixed sample.
+      expect(call.input).toMatchObject({ city: 'Paris' });
       messages.push({ role: 'assistant', content: first.content });
       messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '18°C and sunny' }] });
       const second = await c.messages.create({ model, max_tokens: 300, tools: [weatherTool], messages });
@@ -114,6 +115,7 @@ describe.each(sdks)('$label', ({ Client, modern }) => {
       const plain = await client().messages.create(params);
       expect(final.stop_reason).toBe('tool_use');
       expect(final.content).toEqual(plain.content);
+      expect((plain.content.find((b) => b.type === 'tool_use') as Anthropic1.ToolUseBlock).input).toMatchObject({ city: 'Oslo' });
     });
 
     it('returns a thinking block with a signature when thinking is enabled', async () => {

@@ -4,6 +4,7 @@
  * of the conversation, so calls look plausible.
  */
 import type { Rng } from '../core/hash.js';
+import type { PromptValues } from './prompt-values.js';
 
 type Schema = Record<string, unknown> | boolean;
 
@@ -11,6 +12,8 @@ export interface SampleContext {
   rng: Rng;
   topic: string;
   root: Schema;
+  /** Values the prompt names for properties (tool inputs), preferred over samples when they fit. */
+  prompt?: PromptValues;
 }
 
 const NAMED_STRINGS: [RegExp, string][] = [
@@ -34,6 +37,8 @@ export function sampleSchema(schema: Schema, ctx: SampleContext, name = '', dept
   const s = resolveRef(schema, ctx.root);
   if (depth > 8) return null;
   if ('const' in s) return s.const;
+  const named = ctx.prompt?.valueFor(name, s);
+  if (named !== undefined) return named;
   if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
   if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
   if (s.default !== undefined) return s.default;

@@ -5,6 +5,7 @@
 import { BASE58, makeId, type Rng } from '../../core/hash.js';
 import { composeCountedAnswer, composeSignature, composeThinking, topicOf, type CountedText } from '../../synth/text.js';
 import { clipPieces, jsonTokens } from '../../synth/tokens.js';
+import { promptValues } from '../../synth/prompt-values.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { cutAtStop } from '../../synth/cut-text.js';
 import { rankTools } from '../../synth/tool-match.js';
@@ -87,7 +88,7 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   if (clip.tokens) blocks.push({ type: 'text', text: clip.text, tokens: clip.tokens });
 
   if (tool && stopReason !== 'max_tokens') {
-    const input = sampleSchema(tool.input_schema as Block, { rng, topic: topicOf(prompt), root: tool.input_schema as Block });
+    const input = sampleSchema(tool.input_schema as Block, { rng, topic: topicOf(prompt), root: tool.input_schema as Block, prompt: promptValues(prompt) });
     const json = JSON.stringify(input);
     const tokens = jsonTokens(input);
     if (tokens <= budget) {

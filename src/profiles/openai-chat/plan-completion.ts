@@ -5,6 +5,7 @@
  */
 import { makeId, type Rng } from '../../core/hash.js';
 import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
+import { promptValues } from '../../synth/prompt-values.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { composeAnswer, topicOf } from '../../synth/text.js';
 import { rankTools } from '../../synth/tool-match.js';
@@ -74,9 +75,11 @@ export function planCompletion(body: Obj, rng: Rng, cap: number): CompletionPlan
   const toolCalls: PlannedCall[] = [];
   if (chosen.length > 0 && !clipped) {
     const topic = topicOf(prompt);
+    // One reader for all calls: numbers and quoted strings go to the first properties that take them.
+    const named = promptValues(prompt);
     for (const tool of chosen) {
       const schema = tool.parameters ?? { type: 'object', properties: {} };
-      const args = sampleSchema(schema, { rng, topic, root: schema });
+      const args = sampleSchema(schema, { rng, topic, root: schema, prompt: named });
       const tokens = jsonTokens(args);
       if (tokens > budget) break;
       budget -= tokens;

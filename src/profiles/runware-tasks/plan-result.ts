@@ -5,6 +5,7 @@
  */
 import { makeId, type Rng } from '../../core/hash.js';
 import { clipToBudget, cutAtStop } from '../../synth/cut-text.js';
+import { promptValues } from '../../synth/prompt-values.js';
 import { sampleSchema } from '../../synth/sample-schema.js';
 import { composeAnswer, composeThinking, topicOf } from '../../synth/text.js';
 import { rankTools } from '../../synth/tool-match.js';
@@ -65,7 +66,7 @@ export function planResult(task: Obj, rng: Rng, defaultMaxTokens: number): Resul
   let toolTokens = 0;
   if (tool && finishReason !== 'length') {
     const schema = tool.schema as Obj;
-    const args = sampleSchema(schema, { rng, topic: topicOf(prompt), root: schema });
+    const args = sampleSchema(schema, { rng, topic: topicOf(prompt), root: schema, prompt: promptValues(prompt) });
     const tokens = jsonTokens(args);
     if (tokens <= budget) {
       toolCalls.push({ id: makeId(rng, 'toolu_01', 22), name: String(tool.name), arguments: isObj(args) ? args : {} });
