@@ -58,6 +58,15 @@ describe('standin serve', () => {
     expect(unknown.output()).toContain("unknown provider 'nobody'");
   });
 
+  it('rejects a chaos rate outside 0 to 1 and a bad chaos seed', async () => {
+    const rate = run(['serve', '--chaos', '1.5']);
+    expect(await rate.exited).toBe(2);
+    expect(rate.output()).toContain('--chaos must be a number from 0 to 1');
+    const seed = run(['serve', '--chaos', '0.2', '--chaos-seed', 'x1']);
+    expect(await seed.exited).toBe(2);
+    expect(seed.output()).toContain('--chaos-seed must be a whole number');
+  });
+
   it('says clearly when the port is in use', async () => {
     const blocker: Server = await new Promise((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => resolve(s));

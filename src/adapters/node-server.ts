@@ -78,6 +78,10 @@ class NodeRequest implements EngineRequest {
 
 /** Writes a whole answer at once; a streamed one is piped, and the returned promise settles at its end. */
 function writeReply(reply: Reply, res: ServerResponse): Promise<void> | undefined {
+  if (reply.drop) {
+    res.destroy();
+    return undefined;
+  }
   const body = reply.body;
   if (body === null || typeof body === 'string') {
     // Headers set one by one and the body passed to end() let Node add Content-Length and send the

@@ -37,6 +37,10 @@ const HELP = `usage: standin serve [options]
   --log FORMAT              one line per exchange on stdout: text (default) or json (one object a line);
                             keys never appear (the line is built from the redacted journal entry)
   --quiet                   no line per exchange
+  --chaos RATE              chance (0 to 1) that a request draws a fault: a documented 429/5xx, a
+                            dropped connection, a mid-stream error, a cut stream (default 0)
+  --chaos-seed N            seed of each session's fault sequence (default 0; same seed, same order
+                            of requests: same faults)
   -h, --help                this help
 
 SIGTERM or SIGINT stops the server: open streams get ${SERVER_DEFAULTS.shutdownGraceMs} ms to finish, then are cut.`;
@@ -64,6 +68,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'replay-speed': { type: 'string', default: '0' },
         log: { type: 'string', default: 'text' },
         quiet: { type: 'boolean', default: false },
+        chaos: { type: 'string', default: '0' },
+        'chaos-seed': { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -82,7 +88,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const tokensPerSecond = wholeNumber(values['tokens-per-second'], '--tokens-per-second', PREFER_LIMITS['tokens-per-second']!.max);
   const maxConnections = wholeNumber(values['max-connections'], '--max-connections', 1_000_000, 1);
   const requestTimeoutMs = wholeNumber(values['request-timeout'], '--request-timeout', 3_600_000, 100);
-  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs].includes(undefined)) return 2;
+  const chaosSeed = wholeNumber(values['chaos-seed'], '--chaos-seed', PREFER_LIMITS['chaos-seed']!.max);
+  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs, chaosSeed].includes(undefined)) return 2;
+  const chaosRate = Number(values.chaos);
+  if (!/^(0|1|0?\.\d+|1\.0*)$/.test(values.chaos!) || chaosRate > 1) {
+    console.error(`standin serve: --chaos must be a number from 0 to 1, got '${values.chaos}'`);
+    return 2;
+  }
   const allowedHosts = list(values['allowed-hosts']);
   const webhookHosts = list(values['webhook-hosts']);
 
@@ -152,6 +164,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         webhookHosts,
         ttftMs,
         tokensPerSecond,
+        chaosRate,
+        chaosSeed,
       },
       fixtures,
       onJournalEntry,

@@ -14,6 +14,7 @@ import { handleControl, isControlPath, type ControlRoute } from './control.js';
 import { problem } from './errors.js';
 import { createRng } from './hash.js';
 import { chooseOutcome } from './outcome/choose-outcome.js';
+import { chaosSource } from './outcome/chaos.js';
 import { forcedSource } from './outcome/forced.js';
 import { settleOutcome } from './outcome/settle.js';
 import { synthesisSource } from './outcome/synthesis.js';
@@ -96,7 +97,8 @@ export function createEngine(config: EngineConfig): Engine {
   const byName = new Map(config.providers.map((p) => [p.name, p]));
   const store = config.store ?? createMemoryStore();
   const clock = createClock(store);
-  const sources: OutcomeSource[] = [forcedSource, ...(config.sources ?? []), synthesisSource];
+  // Chaos comes first among the configurable sources: a fault is drawn before limits or fixtures answer.
+  const sources: OutcomeSource[] = [forcedSource, chaosSource, ...(config.sources ?? []), synthesisSource];
   const settles = sources.some((s) => s.settle);
   const control = { providers: config.providers.map((p) => p.name), store, clock, extra: config.controlRoutes };
 

@@ -18,6 +18,12 @@ export interface Prefer {
   shouldRetry?: boolean;
   ttftMs?: number;
   tokensPerSecond?: number;
+  /** Close the connection after this many SSE events, pings included (no error event, no terminator). */
+  disconnectAfter?: number;
+  /** Chance (0 to 1) that a request draws a fault from the session's seeded chaos sequence. */
+  chaos?: number;
+  /** Seed of the chaos sequence (default: the server's `--chaos-seed`, else 0). */
+  chaosSeed?: number;
   /** Directives that were not understood, reported back in a diagnostic header. */
   unknown: string[];
   /**
@@ -40,6 +46,9 @@ export const PREFER_LIMITS: Record<string, { min: number; max: number; unit: str
   'ttft-ms': { min: 0, max: 60_000, unit: 'milliseconds' },
   // At 1 token per second a max_tokens of 4096 still takes over an hour; below that a stream never ends.
   'tokens-per-second': { min: 1, max: 1_000_000, unit: 'tokens per second', zero: true },
+  'disconnect-after': { min: 0, max: 10_000, unit: 'events', whole: true },
+  chaos: { min: 0, max: 1, unit: '(a probability)' },
+  'chaos-seed': { min: 0, max: 4_294_967_295, unit: '(a 32-bit seed)', whole: true },
 };
 
 const NUMERIC: Record<string, keyof Prefer> = {
@@ -49,6 +58,9 @@ const NUMERIC: Record<string, keyof Prefer> = {
   'stream-error-after': 'streamErrorAfter',
   'ttft-ms': 'ttftMs',
   'tokens-per-second': 'tokensPerSecond',
+  'disconnect-after': 'disconnectAfter',
+  chaos: 'chaos',
+  'chaos-seed': 'chaosSeed',
 };
 
 /** What a request without directives gets: shared, so the common case allocates nothing. */

@@ -45,6 +45,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
         ttftMs: prefer.ttftMs ?? ctx.options.ttftMs,
         tokensPerSecond: prefer.tokensPerSecond ?? ctx.options.tokensPerSecond,
         failure,
+        cut: prefer.disconnectAfter !== undefined ? { after: prefer.disconnectAfter } : undefined,
       });
       return { status: 200, headers, body: stream };
     }

@@ -7,6 +7,17 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string | ReadableStream<Uint8Array> | null;
+  /**
+   * Close the connection without answering (chaos's dropped connection): the Node server destroys the
+   * socket, a Fetch adapter answers a network error (`Response.error()`), which a client sees as a
+   * failed fetch.
+   */
+  drop?: true;
+}
+
+/** A Reply that answers nothing: the connection is closed. */
+export function dropReply(): Reply {
+  return { status: 0, headers: {}, body: null, drop: true };
 }
 
 /** The part of a Fetch `Request` the engine reads; a real `Request` is one. */
@@ -28,5 +39,6 @@ export function jsonReply(status: number, body: unknown, headers: Record<string,
 }
 
 export function toResponse(reply: Reply): Response {
+  if (reply.drop) return Response.error();
   return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }

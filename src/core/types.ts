@@ -129,6 +129,8 @@ export interface Profile {
    * fails on its own); the engine then skips whole-body schema validation and the model check.
    */
   validatesOwnBody?: string[];
+  /** Whether the request asks for a streamed answer (chaos draws stream faults only for those). */
+  wantsStream?(operationId: string, body: unknown): boolean;
   /** A key carried in the body instead of a header (Runware's leading authentication task). */
   credentialFromBody?(body: unknown): string | undefined;
   /**
@@ -231,6 +233,10 @@ export interface EngineOptions {
   rejectKeyPrefix: string;
   /** Host names, besides loopback ones, that webhooks (Runware `webhookURL`) may be sent to; `*`: any. */
   webhookHosts: string[];
+  /** Chance (0 to 1) that a request draws a fault (`--chaos`); 0: no chaos unless a request asks. */
+  chaosRate: number;
+  /** Seed of each session's chaos sequence (`--chaos-seed`). */
+  chaosSeed: number;
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -240,4 +246,6 @@ export const defaultEngineOptions: EngineOptions = {
   acceptKeys: [],
   rejectKeyPrefix: 'invalid',
   webhookHosts: [],
+  chaosRate: 0,
+  chaosSeed: 0,
 };

@@ -52,4 +52,28 @@ describe('createSseStream', () => {
     expect(first).toBeLessThan(100);
     expect(second).toBeGreaterThanOrEqual(140);
   });
+
+  it('breaks the connection after N events: every event before the break arrives, then the stream errors', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => ({ data: { i } }));
+    const reader = createSseStream(events, { framing: 'data', terminator: '[DONE]', cut: { after: 3 } }).getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    let failure: unknown;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+    } catch (error) {
+      failure = error;
+    }
+    expect(text).toBe('data: {"i":0}\n\ndata: {"i":1}\n\ndata: {"i":2}\n\n');
+    expect(String(failure)).toMatch(/connection closed after 3 events/);
+  });
+
+  it('a cut past the last event changes nothing', async () => {
+    const text = await readAll(createSseStream([{ data: { a: 1 } }], { framing: 'data', terminator: '[DONE]', cut: { after: 5 } }));
+    expect(text).toBe('data: {"a":1}\n\ndata: [DONE]\n\n');
+  });
 });

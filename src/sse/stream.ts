@@ -16,6 +16,22 @@ export interface SseStreamOptions {
   tokensPerSecond?: number;
   /** Replace the rest of the stream with this event after `after` events (a mid-stream failure). */
   failure?: { after: number; event: SseEvent };
+  /**
+   * Break the connection after `after` events (pings included): no error event, no terminator. The
+   * stream errors a moment after the last event, so a reader gets every event sent before the break;
+   * the Node server then destroys the socket, and an in-process reader sees the stream error.
+   */
+  cut?: { after: number };
+}
+
+/** How long after the last event a cut connection breaks (erroring sooner drops unread chunks). */
+export const CUT_DELAY_MS = 30;
+
+/** The error a cut stream ends with. */
+export class ConnectionCut extends Error {
+  constructor(after: number) {
+    super(`standin: connection closed after ${after} events (Prefer: disconnect-after or chaos)`);
+  }
 }
 
 const encoder = new TextEncoder();
@@ -51,7 +67,14 @@ export function createSseStream(
       pause = { timer: setTimeout(wake, Math.min(ms, MAX_WAIT_MS)), wake };
     });
 
+  const cutAt = options.cut?.after;
+  let cutNow = false;
+
   const nextFrame = async (): Promise<string | undefined> => {
+    if (cutAt !== undefined && sent >= cutAt) {
+      done = cutNow = true;
+      return undefined;
+    }
     if (options.failure && sent >= options.failure.after) {
       done = true;
       return frameEvent(options.failure.event, options.framing);
@@ -82,6 +105,15 @@ export function createSseStream(
         } while (!done && !paced && chunk.length < COALESCE_BYTES);
         if (cancelled) return;
         if (chunk) controller.enqueue(encoder.encode(chunk));
+        if (cutNow) {
+          // The events already enqueued must reach the reader before the break: error on a later turn.
+          if (!chunk) {
+            await iterator.return?.();
+            await new Promise((resolve) => setTimeout(resolve, CUT_DELAY_MS));
+            if (!cancelled) controller.error(new ConnectionCut(cutAt!));
+          }
+          return;
+        }
         if (done) controller.close();
       } catch (error) {
         controller.error(error);

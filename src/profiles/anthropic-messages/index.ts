@@ -92,5 +92,6 @@ export const anthropicMessages: Profile = {
     return { event: 'error', data: { type: 'error', error } };
   },
   usageOf: usageOfMessage,
+  wantsStream: (_operationId, body) => (body as Body | undefined)?.stream === true,
   modelOf: (body) => (typeof (body as Body | undefined)?.model === 'string' ? ((body as Body).model as string) : undefined),
 };

@@ -73,5 +73,6 @@ export const openaiChat: Profile = {
   checkBeforeSchema: (operationId, body) => (operationId === 'createChatCompletion' ? checkBeforeSchema(body) : undefined),
   unknownModelMessage: (model) => `model: The model '${model}' does not exist`,
   usageOf: usageOfCompletion,
+  wantsStream: (_operationId, body) => (body as Obj | undefined)?.stream === true,
   modelOf: (body) => (typeof (body as Obj | undefined)?.model === 'string' ? ((body as Obj).model as string) : undefined),
 };

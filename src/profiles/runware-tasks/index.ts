@@ -33,6 +33,7 @@ export const runwareTasks: Profile = {
     if (!isObject(first) || first.taskType !== 'authentication') return undefined;
     return typeof first.apiKey === 'string' && first.apiKey.length > 0 ? first.apiKey : undefined;
   },
+  wantsStream: (_operationId, body) => Array.isArray(body) && body.some((t) => isObject(t) && t.deliveryMethod === 'stream'),
   // The model of the first text task: the contract replay classifies recorded exchanges by it (the
   // engine checks models per task in check-tasks.ts, since it leaves this body to the profile).
   modelOf(body) {
