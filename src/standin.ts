@@ -37,6 +37,11 @@ export interface StandinConfig {
   /** Told each exchange once the journal has recorded it (redacted): the server's log line. */
   onJournalEntry?: (entry: JournalEntry) => void;
   /**
+   * The journal's ring size (default JOURNAL_CAPACITY, 1,000 exchanges), or `false` to record nothing
+   * (a load test that needs no record: recording and redacting costs time on every exchange).
+   */
+  journal?: { capacity?: number } | false;
+  /**
    * Fixtures that answer before synthesis: hand-written `{ match, answer }`s, a set loaded from a folder
    * (`loadFixtures` in standin/node), or a fixture source already built. Checked against the documents.
    */
@@ -58,7 +63,12 @@ export function createStandin(config: StandinConfig): Standin {
   const fixtures = toFixtureSource(config.fixtures, config.fixtureOptions);
   checkFixtureSet(fixtures.fixtures, providers, ajv);
   const store = config.store ?? createMemoryStore();
-  const journal = createJournal({ store, credentialFromBody: credentialFinder(providers), onEntry: config.onJournalEntry });
+  const journal = createJournal({
+    store,
+    capacity: config.journal ? config.journal.capacity : undefined,
+    credentialFromBody: credentialFinder(providers),
+    onEntry: config.onJournalEntry,
+  });
   const engine = createEngine({
     providers,
     ajv,
@@ -69,7 +79,7 @@ export function createStandin(config: StandinConfig): Standin {
     // Fixtures come after the other sources (chaos, limits) and before synthesis.
     sources: [...(config.sources ?? []), fixtures],
     controlRoutes: [journalRoute(journal), inspectorRoute, ...(config.controlRoutes ?? [])],
-    onExchange: observeThenJournal(config.onExchange, journal),
+    onExchange: config.journal === false ? config.onExchange : observeThenJournal(config.onExchange, journal),
   });
   return Object.assign(engine, { fixtures, journal });
 }

@@ -190,13 +190,58 @@ describe('the journal endpoint', () => {
   });
 
   it('keeps a ring: past its capacity the oldest go', async () => {
-    const small = createStandin({ documents: await loadDocuments(['anthropic']) });
-    const { createJournal } = await import('../src/journal/journal.js');
-    const ring = createJournal({ store: small.store, capacity: 3 });
+    const small = createStandin({ documents: await loadDocuments(['anthropic']), journal: { capacity: 3 } });
+    expect(small.journal.capacity).toBe(3);
     for (let i = 0; i < 5; i++) {
-      const request = new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY }, body: '{}' });
-      await ring.observe({ request, reply: { status: 400 + i, headers: {}, body: '' }, trace: { session: 's', notes: [] }, startedAt: Date.now(), durationMs: 1 });
+      const res = await small.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'x-standin-session': `n${i}` }, body: '{}' }));
+      await res.text();
     }
-    expect((await ring.list()).map((e) => e.status)).toEqual([402, 403, 404]);
+    expect((await small.journal.list()).map((e) => e.session)).toEqual(['n2', 'n3', 'n4']);
+  });
+
+  it('records nothing when turned off (journal: false)', async () => {
+    const off = createStandin({ documents: await loadDocuments(['anthropic']), journal: false });
+    expect((await off.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY }, body: '{}' }))).status).toBe(400);
+    expect(await off.journal.list()).toEqual([]);
+    const listed = await off.fetch(new Request('http://standin.test/_standin/journal'));
+    expect(((await listed.json()) as { entries: unknown[] }).entries).toEqual([]);
+  });
+});
+
+describe('observing a stream on its way out', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  async function drain(stream: ReadableStream<Uint8Array>): Promise<string> {
+    let text = '';
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+      }
+    } catch {
+      return `${text}<broken>`;
+    }
+  }
+
+  it('passes every byte on, and records a stream that breaks off as an error after the events it sent', async () => {
+    const { observeStream } = await import('../src/journal/observe-stream.js');
+    let seen: import('../src/journal/observe-stream.js').StreamObservation | undefined;
+    const frames = ['event: a\ndata: {"n":1}\n\n', 'data: {"n":2}\n', '\n', 'data: {"n":3'];
+    let next = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (next < frames.length) controller.enqueue(bytes(frames[next++]!));
+        else controller.error(new Error('upstream went away'));
+      },
+    });
+    const out = await drain(observeStream(source, { sse: true, startedAt: Date.now(), onEnd: async (o) => void (seen = o) }));
+    expect(out).toBe(`${frames.join('')}<broken>`);
+    expect(seen!.end).toBe('error');
+    expect(seen!.error).toBe('upstream went away');
+    expect(seen!.events.map((e) => [e.event, e.data])).toEqual([
+      ['a', '{"n":1}'],
+      [undefined, '{"n":2}'],
+    ]);
   });
 });
