@@ -10,6 +10,8 @@ import { profileFor } from './profiles/index.js';
 import { createFixtureSource, type FixtureSource, type FixtureSourceOptions } from './fixtures/source.js';
 import type { FixtureSet, HandFixture } from './fixtures/format.js';
 import { checkFixtureSet } from './fixtures/check.js';
+import { advertisedBuckets, type RateLimitSettings } from './core/limits/buckets.js';
+import { createRateLimitSource } from './core/limits/source.js';
 import { createMemoryStore } from './core/state/memory-store.js';
 import type { Exchange } from './core/engine.js';
 import type { ProviderRuntime } from './core/types.js';
@@ -48,6 +50,12 @@ export interface StandinConfig {
   fixtures?: HandFixture[] | FixtureSet | FixtureSource;
   /** What a request no fixture answers gets, and the replay pace (see docs/fixtures.md). */
   fixtureOptions?: FixtureSourceOptions;
+  /**
+   * Rate limits to enforce, per API key, provider and session, per minute (`standin serve
+   * --rate-limit`): over one, the provider's documented 429 with `retry-after`. Without them the
+   * documents' advertised limits are counted and shown in the rate-limit headers, never enforced.
+   */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface Standin extends Engine {
@@ -62,6 +70,8 @@ export function createStandin(config: StandinConfig): Standin {
   const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
   const fixtures = toFixtureSource(config.fixtures, config.fixtureOptions);
   checkFixtureSet(fixtures.fixtures, providers, ajv);
+  // A malformed x-standin-rate-limits is a start-up error, not a failure of the first request.
+  for (const provider of providers) advertisedBuckets(provider);
   const store = config.store ?? createMemoryStore();
   const journal = createJournal({
     store,
@@ -76,8 +86,9 @@ export function createStandin(config: StandinConfig): Standin {
     options: { ...defaultEngineOptions, ...config.options },
     precompile: config.precompile,
     store,
-    // Fixtures come after the other sources (chaos, limits) and before synthesis.
-    sources: [...(config.sources ?? []), fixtures],
+    // Rate limits come after the caller's sources (chaos) and before fixtures and synthesis, so
+    // what a fixture answers is counted too.
+    sources: [...(config.sources ?? []), createRateLimitSource(config.rateLimits), fixtures],
     controlRoutes: [journalRoute(journal), inspectorRoute, ...(config.controlRoutes ?? [])],
     onExchange: config.journal === false ? config.onExchange : observeThenJournal(config.onExchange, journal),
   });
@@ -126,3 +137,6 @@ export type { JournalEntry, JournalEvent, JournalStream } from './journal/entry.
 export { JOURNAL_CAPACITY } from './journal/entry.js';
 export { createMemoryStore } from './core/state/memory-store.js';
 export type { EngineOptions, JsonObject } from './core/types.js';
+export { parseRateLimit, type RateLimitSettings } from './core/limits/buckets.js';
+export type { Settled } from './core/outcome/types.js';
+export type { Usage } from './core/usage.js';

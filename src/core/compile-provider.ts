@@ -5,10 +5,11 @@
  */
 import { normaliseForAjv, type Ajv2020Instance } from './validator.js';
 import { escapePointer, resolveNode } from './json-pointer.js';
+import type { Prices } from './usage.js';
 import type {
   CatalogueEntry,
-  DerivedHeader,
   HeaderSpec,
+  InstantFormat,
   JsonObject,
   OperationRuntime,
   Profile,
@@ -20,18 +21,13 @@ import type {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
-const DERIVED: ReadonlySet<string> = new Set<DerivedHeader>([
+const DERIVED: ReadonlySet<string> = new Set([
   'request-id',
   'retry-after',
-  'now-plus-60s',
   'estimated-credits',
   'processing-ms',
-  'ratelimit-limit-requests',
-  'ratelimit-remaining-requests',
-  'ratelimit-reset-requests',
-  'ratelimit-limit-tokens',
-  'ratelimit-remaining-tokens',
-  'ratelimit-reset-tokens',
+  'credits-remaining',
+  ...['requests', 'tokens', 'input-tokens', 'output-tokens', 'spend'].flatMap((b) => ['limit', 'remaining', 'reset'].map((f) => `ratelimit-${b}-${f}`)),
 ]);
 
 export function compileProvider(name: string, document: JsonObject, profile: Profile, ajv: Ajv2020Instance): ProviderRuntime {
@@ -118,15 +114,28 @@ function triggerMessagesOf(name: string, document: JsonObject): Partial<Record<T
   return messages;
 }
 
-/** `x-standin-prices: { input, output }` in USD per million tokens, as price lists state them. */
-function pricesOf(name: string, document: JsonObject): { input: number; output: number } {
+/**
+ * `x-standin-prices: { input, output, cache-read, cache-write, cache-write-1h }` in USD per million
+ * tokens, as price lists state them. A cache price left out is the input price (no discount), and the
+ * 1-hour write price is the 5-minute one unless given.
+ */
+function pricesOf(name: string, document: JsonObject): Prices {
   const raw = (document['x-standin-prices'] ?? {}) as JsonObject;
-  const input = Number(raw.input ?? 0);
-  const output = Number(raw.output ?? 0);
-  if (!Number.isFinite(input) || !Number.isFinite(output) || input < 0 || output < 0) {
-    throw new Error(`standin: ${name}: x-standin-prices must hold non-negative numbers`);
-  }
-  return { input: input / 1_000_000, output: output / 1_000_000 };
+  const read = (field: string, fallback: number): number => {
+    const value = raw[field] === undefined ? fallback : Number(raw[field]);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`standin: ${name}: x-standin-prices.${field} must be a non-negative number`);
+    return value;
+  };
+  const input = read('input', 0);
+  const cacheWrite = read('cache-write', input);
+  const perToken = (usdPerMillion: number): number => usdPerMillion / 1_000_000;
+  return {
+    input: perToken(input),
+    output: perToken(read('output', 0)),
+    cacheRead: perToken(read('cache-read', input)),
+    cacheWrite: perToken(cacheWrite),
+    cacheWrite1h: perToken(read('cache-write-1h', cacheWrite)),
+  };
 }
 
 function compileOperation(
@@ -230,13 +239,22 @@ function compileHeaders(doc: JsonObject, response: JsonObject, pointer: string):
     const derived = node['x-standin-value'];
     if (typeof derived === 'string') {
       if (!DERIVED.has(derived)) throw new Error(`standin: header ${name} has unknown x-standin-value ${derived}`);
-      out.push({ name: name.toLowerCase(), derived: derived as HeaderSpec['derived'], value: exampleValue(node) });
+      const spec: HeaderSpec = { name: name.toLowerCase(), derived: derived as HeaderSpec['derived'], value: exampleValue(node) };
+      if (derived.endsWith('-reset')) spec.instant = instantFormat(node);
+      out.push(spec);
       continue;
     }
     const value = exampleValue(node);
     if (value !== undefined) out.push({ name: name.toLowerCase(), value });
   }
   return out;
+}
+
+/** How a reset header writes its instant, from its schema: RFC 3339, Unix seconds, or a duration (`6s`). */
+function instantFormat(header: JsonObject): InstantFormat {
+  const schema = (header.schema ?? {}) as JsonObject;
+  if (schema.format === 'date-time') return 'date-time';
+  return schema.type === 'integer' || schema.type === 'number' ? 'unix-seconds' : 'duration';
 }
 
 function exampleValue(header: JsonObject): string | undefined {

@@ -3,6 +3,7 @@
  * plain record: the Node adapter's lightweight Response writes a record straight to the socket, where
  * a `Headers` object costs a conversion on every request.
  */
+import { formatInstant } from './instant.js';
 import type { HeaderSpec, HeaderValues } from './types.js';
 
 export interface HeaderContext {
@@ -38,26 +39,15 @@ function splitSpecs(specs: HeaderSpec[]): SplitSpecs {
 export function renderHeaders(specs: HeaderSpec[], ctx: HeaderContext, into: HeaderRecord): HeaderRecord {
   const { fixed, derived } = splitSpecs(specs);
   Object.assign(into, fixed);
-  let reset: string | undefined; // one clock reading for all of an answer's reset headers
   for (const spec of derived) {
-    const value = spec.derived === 'now-plus-60s' ? (reset ??= oneMinuteAhead()) : headerValue(spec, ctx);
+    const value = headerValue(spec, ctx);
     if (value !== undefined) into[spec.name] = value;
   }
   return into;
 }
 
-let resetSecond = 0;
-let resetText = '';
-
-/** An RFC 3339 time one minute ahead, recomputed at most once a second. */
-function oneMinuteAhead(): string {
-  const second = Math.ceil(Date.now() / 1000);
-  if (second !== resetSecond) {
-    resetSecond = second;
-    resetText = new Date((second + 60) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
-  return resetText;
-}
+/** The clock reading the settle step used, for instants written as the time left (`6s`). */
+export const NOW_VALUE = 'now-ms';
 
 function headerValue(spec: HeaderSpec, ctx: HeaderContext): string | undefined {
   switch (spec.derived) {
@@ -65,7 +55,12 @@ function headerValue(spec: HeaderSpec, ctx: HeaderContext): string | undefined {
       return ctx.requestId;
     case 'retry-after':
       return ctx.retryAfter !== undefined ? String(ctx.retryAfter) : spec.value;
-    default:
-      return ctx.values?.[spec.derived!] ?? spec.value;
+    default: {
+      const value = ctx.values?.[spec.derived!];
+      if (spec.instant === undefined) return value ?? spec.value;
+      // A reset nobody counted (no rate-limit step asked): the budget is untouched, so full now.
+      const now = Number(ctx.values?.[NOW_VALUE] ?? Date.now());
+      return formatInstant(spec.instant, value === undefined ? now : Number(value), now);
+    }
   }
 }

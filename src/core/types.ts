@@ -6,7 +6,7 @@ import type { EngineRequest } from './reply.js';
 import type { Clock } from './state/clock.js';
 import type { StateStore } from './state/store.js';
 import type { ExchangeTrace } from './trace.js';
-import type { Usage } from './usage.js';
+import type { Prices, Usage } from './usage.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -60,18 +60,6 @@ export interface HeaderValues {
   'processing-ms'?: string;
   [value: string]: string | undefined;
 }
-
-/**
- * The names an `x-standin-value` may give: the engine's own, and the per-request hooks (HeaderValues)
- * that documents declare; OpenAI's rate-limit budgets are `ratelimit-{limit,remaining,reset}-{requests,tokens}`.
- */
-export type DerivedHeader =
-  | 'request-id'
-  | 'retry-after'
-  | 'now-plus-60s'
-  | 'estimated-credits'
-  | 'processing-ms'
-  | `ratelimit-${'limit' | 'remaining' | 'reset'}-${'requests' | 'tokens'}`;
 
 export interface OperationContext {
   provider: ProviderRuntime;
@@ -151,10 +139,27 @@ export interface Profile {
   lastUserTurn?(body: unknown): { text: string; toolResult: boolean; assistantTurns: number } | undefined;
 }
 
+/** The budgets a rate limit counts (see limits/buckets.ts); `spend` is in US dollars. */
+export type RateLimitBucket = 'requests' | 'tokens' | 'input-tokens' | 'output-tokens' | 'spend';
+
+/** `x-standin-value`s: computed per request (see openapi/CONVENTIONS.md). */
+export type DerivedValue =
+  | 'request-id'
+  | 'retry-after'
+  | 'estimated-credits'
+  | 'processing-ms'
+  | 'credits-remaining'
+  | `ratelimit-${RateLimitBucket}-${'limit' | 'remaining' | 'reset'}`;
+
+/** How a header writes an instant (a rate-limit reset), read from its schema. */
+export type InstantFormat = 'date-time' | 'unix-seconds' | 'duration';
+
 export interface HeaderSpec {
   name: string;
   value?: string;
-  derived?: DerivedHeader;
+  derived?: DerivedValue;
+  /** For a `ratelimit-*-reset`: RFC 3339 (`format: date-time`), Unix seconds (integer), else a duration. */
+  instant?: InstantFormat;
 }
 
 export interface CatalogueEntry {
@@ -217,7 +222,7 @@ export interface ProviderRuntime {
   catalogue: Map<number, CatalogueEntry>;
   ajvKey: string;
   /** USD per token, from `x-standin-prices` (per million tokens in the document). */
-  prices: { input: number; output: number };
+  prices: Prices;
 }
 
 export interface EngineOptions {

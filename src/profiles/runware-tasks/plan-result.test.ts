@@ -21,7 +21,7 @@ const weather = {
 };
 /** The budget of a task without maxTokens (runware.yaml gives 4096; any budget serves these tests). */
 const DEFAULT_MAX_TOKENS = 4096;
-const label = { taskUUID: 'cbacdc8c-9f58-46eb-8510-48713439c000', includeUsage: true, includeCost: true, prices: { input: 1e-6, output: 5e-6 } };
+const label = { taskUUID: 'cbacdc8c-9f58-46eb-8510-48713439c000', includeUsage: true, includeCost: true, prices: { input: 1e-6, output: 5e-6, cacheRead: 1e-7, cacheWrite: 1.25e-6, cacheWrite1h: 2e-6 } };
 
 describe('planResult', () => {
   it('never spends more than maxTokens, thinking included', () => {

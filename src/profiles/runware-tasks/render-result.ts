@@ -1,7 +1,7 @@
 /** Renders result plans as Runware's result items (`TextInferenceResult`) and stream chunks. */
 import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/stream.js';
-import { usage, type Usage } from '../../core/usage.js';
+import { costOf as priced, usage, type Prices, type Usage } from '../../core/usage.js';
 import type { ResultPlan } from './plan-result.js';
 
 type Obj = Record<string, unknown>;
@@ -16,7 +16,7 @@ export interface ResultLabel {
   includeUsage: boolean;
   includeCost: boolean;
   /** USD per token, from the document's `x-standin-prices`. */
-  prices: { input: number; output: number };
+  prices: Prices;
 }
 
 export function usageOf(plan: ResultPlan): Obj {
@@ -37,9 +37,9 @@ export function planUsage(plan: ResultPlan): Usage {
   return usage(plan.promptTokens, plan.completionTokens);
 }
 
-export function costOf(plan: ResultPlan, prices: ResultLabel['prices']): number {
-  // Rounded to a nano-dollar so float noise never shows in the JSON.
-  return Number((plan.promptTokens * prices.input + plan.completionTokens * prices.output).toFixed(9));
+/** What a result costs at the document's prices: the same function credits are charged with. */
+export function costOf(plan: ResultPlan, prices: Prices): number {
+  return priced(planUsage(plan), prices);
 }
 
 /** What closes a result, shared by the JSON item and the final stream chunk. */

@@ -1,0 +1,130 @@
+/**
+ * The rate-limit source. Asked before fixtures and synthesis, it refuses a request with the
+ * provider's documented 429 when an enforced budget is spent; at the settle step it counts what was
+ * answered (the request, its input and output tokens, its cost) and answers the values of the
+ * documented rate-limit headers, so every answer shows its key's real limit, remaining and reset.
+ *
+ * With nothing enforced, `choose` touches nothing, and a provider whose answers show no rate-limit
+ * header is not counted at all.
+ */
+import { renderError } from '../errors.js';
+import { NOW_VALUE } from '../headers.js';
+import type { OutcomeSource, Settled } from '../outcome/types.js';
+import type { HeaderValues, OperationContext, ProviderRuntime, RateLimitBucket } from '../types.js';
+import { costOf, type Usage } from '../usage.js';
+import { bucketsFor, SETTABLE, type Bucket, type RateLimitSettings } from './buckets.js';
+import { addToBucket, windowScope, windowStart, type WindowScope } from './window.js';
+
+export const RATE_LIMIT_SOURCE = 'rate-limit';
+
+interface Use {
+  bucket: Bucket;
+  used: number;
+  start: number;
+}
+
+export function createRateLimitSource(settings: RateLimitSettings = {}): OutcomeSource {
+  const byProvider = new WeakMap<ProviderRuntime, Bucket[]>();
+  const enforcing = SETTABLE.some((name) => settings[name] !== undefined);
+  /** What `choose` learnt about a request it let through: its clock reading, and that it counted it. */
+  const admitted = new WeakMap<OperationContext, WindowScope>();
+
+  function bucketsOf(provider: ProviderRuntime): Bucket[] {
+    let buckets = byProvider.get(provider);
+    if (!buckets) byProvider.set(provider, (buckets = bucketsFor(provider, settings)));
+    return buckets;
+  }
+
+  return {
+    name: RATE_LIMIT_SOURCE,
+    choose(ctx) {
+      if (!enforcing) return undefined;
+      const buckets = bucketsOf(ctx.provider);
+      return buckets.some((b) => b.enforced) ? admit(ctx, buckets, admitted) : undefined;
+    },
+    settle(ctx, settled) {
+      // Our own 429 already carries its values; it used nothing.
+      if (settled.source === RATE_LIMIT_SOURCE) return undefined;
+      const buckets = bucketsOf(ctx.provider);
+      return buckets.length === 0 ? undefined : count(ctx, buckets, settled, admitted.get(ctx));
+    },
+  };
+}
+
+/**
+ * Refuses the request when an enforced budget is spent. The request budget is taken here with an
+ * atomic increment (and given back on refusal), so parallel requests cannot overrun it; token budgets
+ * are refused once spent, as a request's output is only known after it is answered.
+ */
+async function admit(ctx: OperationContext, buckets: Bucket[], admitted: WeakMap<OperationContext, WindowScope>) {
+  const scope = windowScope(ctx, await ctx.clock.now());
+  const uses: Use[] = [];
+  let spent: Use | undefined;
+  let taken: Use | undefined;
+  for (const bucket of buckets) {
+    const start = await windowStart(scope, bucket.windowMs);
+    const take = bucket.enforced && bucket.name === 'requests' && !spent;
+    const used = await addToBucket(scope, bucket.name, start, bucket.windowMs, take ? 1 : 0);
+    const use = { bucket, used, start };
+    uses.push(use);
+    if (take) taken = use;
+    if (bucket.enforced && !spent && (take ? used > bucket.limit : used >= bucket.limit)) spent = use;
+  }
+  if (!spent) {
+    admitted.set(ctx, scope);
+    return undefined;
+  }
+  // A refused request uses nothing: give back the request taken.
+  if (taken) taken.used = await addToBucket(scope, 'requests', taken.start, taken.bucket.windowMs, -1);
+  const reset = spent.start + spent.bucket.windowMs;
+  const values = headerValues(uses, scope.now);
+  values[`ratelimit-${spent.bucket.name}-remaining`] = '0';
+  const retryAfter = Math.max(1, Math.ceil((reset - scope.now) / 1000));
+  ctx.trace.outcome = { source: RATE_LIMIT_SOURCE, detail: `${spent.bucket.name}: ${spent.bucket.limit} per ${spent.bucket.windowMs / 1000} s spent` };
+  return { reply: renderError(ctx.provider, ctx.operation, 429, { requestId: ctx.requestId, retryAfter, values }) };
+}
+
+async function count(ctx: OperationContext, buckets: Bucket[], settled: Settled, scope: WindowScope | undefined): Promise<HeaderValues> {
+  // `admit` took the request already when it enforces a request budget.
+  const requestCounted = scope !== undefined && buckets.some((b) => b.enforced && b.name === 'requests');
+  scope ??= windowScope(ctx, await ctx.clock.now());
+  const uses = await Promise.all(
+    buckets.map(async (bucket) => {
+      const start = await windowStart(scope, bucket.windowMs);
+      const by = amount(bucket.name, settled.usage, ctx.provider, requestCounted);
+      return { bucket, start, used: await addToBucket(scope, bucket.name, start, bucket.windowMs, by) };
+    }),
+  );
+  return headerValues(uses, scope.now);
+}
+
+/** What one answer adds to a bucket. Cache reads do not count against input-token limits. */
+function amount(bucket: RateLimitBucket, usage: Usage | undefined, provider: ProviderRuntime, requestCounted: boolean): number {
+  switch (bucket) {
+    case 'requests':
+      return requestCounted ? 0 : 1;
+    case 'input-tokens':
+      return usage ? usage.inputTokens + usage.cacheWriteInputTokens : 0;
+    case 'output-tokens':
+      return usage?.outputTokens ?? 0;
+    case 'tokens':
+      return usage ? usage.inputTokens + usage.cacheWriteInputTokens + usage.outputTokens : 0;
+    case 'spend':
+      return usage ? costOf(usage, provider.prices) : 0;
+  }
+}
+
+function headerValues(uses: Use[], now: number): HeaderValues {
+  const values: HeaderValues = { [NOW_VALUE]: String(now) };
+  for (const { bucket, used, start } of uses) {
+    const name = `ratelimit-${bucket.name}`;
+    values[`${name}-limit`] = String(bucket.limit);
+    values[`${name}-remaining`] = String(Math.max(0, round(bucket.limit - used)));
+    // A budget nothing has used is full now; a used one is full again when its window ends.
+    values[`${name}-reset`] = String(used > 0 ? start + bucket.windowMs : now);
+  }
+  return values;
+}
+
+/** Spend is in dollars: six decimals keep float noise out of the header. */
+const round = (n: number): number => Number(n.toFixed(6));

@@ -1,0 +1,50 @@
+/**
+ * Fixed rate-limit windows in standin's clock. A key's window opens at its first request (rounded down
+ * to the second) and lasts the bucket's window; the next request after it opens a new one. Counters
+ * live in the state store under the session, the provider and the key's hash, one per bucket and
+ * window start, and are only ever changed by atomic `increment`, so processes sharing a store agree.
+ *
+ * Two requests that open a window in different seconds at the same moment may each set its start;
+ * the later one wins and the other's count is lost. That needs two processes racing across a second
+ * boundary at a window's first request, and costs at most one request's count.
+ */
+import { keyId } from '../key-id.js';
+import { stateKey } from '../state/store.js';
+import type { OperationContext, RateLimitBucket } from '../types.js';
+
+/** Real-time garbage collection beyond a window's length (virtual time only runs ahead of real time). */
+const GRACE_MS = 60_000;
+
+export interface WindowScope {
+  ctx: OperationContext;
+  key: string;
+  /** Window starts already read in this request, by window length. */
+  starts: Map<number, number>;
+  now: number;
+}
+
+export function windowScope(ctx: OperationContext, now: number): WindowScope {
+  return { ctx, key: keyId(ctx.apiKey), starts: new Map(), now };
+}
+
+/** The start of the current window of the given length, opening a new one when the last has ended. */
+export async function windowStart(scope: WindowScope, windowMs: number): Promise<number> {
+  const known = scope.starts.get(windowMs);
+  if (known !== undefined) return known;
+  const { ctx, now } = scope;
+  const anchor = stateKey(ctx.session, 'rate-window', ctx.provider.name, scope.key, String(windowMs));
+  const stored = await ctx.store.get(anchor);
+  let start = typeof stored === 'number' && now < stored + windowMs ? stored : undefined;
+  if (start === undefined) {
+    start = Math.floor(now / 1000) * 1000;
+    await ctx.store.set(anchor, start, windowMs + GRACE_MS);
+  }
+  scope.starts.set(windowMs, start);
+  return start;
+}
+
+/** Adds `by` to a bucket's count in the window starting at `start` and answers the new count. */
+export function addToBucket(scope: WindowScope, bucket: RateLimitBucket, start: number, windowMs: number, by: number): Promise<number> {
+  const { ctx } = scope;
+  return ctx.store.increment(stateKey(ctx.session, 'rate', ctx.provider.name, scope.key, bucket, String(start)), by, windowMs + GRACE_MS);
+}
