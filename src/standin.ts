@@ -12,6 +12,8 @@ import type { FixtureSet, HandFixture } from './fixtures/format.js';
 import { checkFixtureSet } from './fixtures/check.js';
 import { advertisedBuckets, type RateLimitSettings } from './core/limits/buckets.js';
 import { createRateLimitSource } from './core/limits/source.js';
+import { createCreditsSource, walletStatus } from './core/credits/source.js';
+import type { OutcomeSource } from './core/outcome/types.js';
 import { createMemoryStore } from './core/state/memory-store.js';
 import type { Exchange } from './core/engine.js';
 import type { ProviderRuntime } from './core/types.js';
@@ -56,6 +58,12 @@ export interface StandinConfig {
    * documents' advertised limits are counted and shown in the rate-limit headers, never enforced.
    */
   rateLimits?: RateLimitSettings;
+  /**
+   * A starting balance in US dollars for every API key at providers with a prepaid wallet
+   * (`x-standin-credits`: SkillBoss, ByteSpike, AIgateway, Runware; `standin serve --credits`). Each
+   * answer is charged at the document's prices; a spent wallet gets the provider's 402.
+   */
+  credits?: number;
 }
 
 export interface Standin extends Engine {
@@ -70,8 +78,12 @@ export function createStandin(config: StandinConfig): Standin {
   const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
   const fixtures = toFixtureSource(config.fixtures, config.fixtureOptions);
   checkFixtureSet(fixtures.fixtures, providers, ajv);
-  // A malformed x-standin-rate-limits is a start-up error, not a failure of the first request.
-  for (const provider of providers) advertisedBuckets(provider);
+  // A malformed x-standin-rate-limits or x-standin-credits is a start-up error, not a failure of the
+  // first request.
+  for (const provider of providers) {
+    advertisedBuckets(provider);
+    walletStatus(provider);
+  }
   const store = config.store ?? createMemoryStore();
   const journal = createJournal({
     store,
@@ -88,11 +100,18 @@ export function createStandin(config: StandinConfig): Standin {
     store,
     // Rate limits come after the caller's sources (chaos) and before fixtures and synthesis, so
     // what a fixture answers is counted too.
-    sources: [...(config.sources ?? []), createRateLimitSource(config.rateLimits), fixtures],
+    sources: [...(config.sources ?? []), ...stateSources(config), fixtures],
     controlRoutes: [journalRoute(journal), inspectorRoute, ...(config.controlRoutes ?? [])],
     onExchange: config.journal === false ? config.onExchange : observeThenJournal(config.onExchange, journal),
   });
   return Object.assign(engine, { fixtures, journal });
+}
+
+/** Rate limits, then credits: a request refused for its rate is not charged. */
+function stateSources(config: StandinConfig): OutcomeSource[] {
+  const sources = [createRateLimitSource(config.rateLimits)];
+  if (config.credits !== undefined) sources.push(createCreditsSource(config.credits));
+  return sources;
 }
 
 /** The caller's observer first (it may replace the Reply), then the journal records what goes out. */

@@ -4,7 +4,7 @@ import { startServer } from '../adapters/node-server.js';
 import { exposureWarning, SERVER_DEFAULTS } from '../adapters/server-guards.js';
 import { PREFER_LIMITS } from '../core/prefer.js';
 import { listProviders, loadDocuments } from '../node/load-documents.js';
-import { createStandin } from '../standin.js';
+import { createStandin, parseRateLimit, type RateLimitSettings } from '../standin.js';
 import { createFixtureSource, type FixtureSource, type OnMiss } from '../fixtures/source.js';
 import { loadFixtures } from '../fixtures/node-load.js';
 import { createRecorder } from '../fixtures/node-record.js';
@@ -41,6 +41,14 @@ const HELP = `usage: standin serve [options]
                             dropped connection, a mid-stream error, a cut stream (default 0)
   --chaos-seed N            seed of each session's fault sequence (default 0; same seed, same order
                             of requests: same faults)
+  --rate-limit requests=N[,input-tokens=N,output-tokens=N]
+                            enforce these limits per API key, provider and session, per minute of
+                            standin's clock: over one, the provider's 429 with retry-after (seconds
+                            to the budget's reset). Without it the documents' advertised limits are
+                            counted and shown in the rate-limit headers, never enforced
+  --credits USD             every API key starts with this balance at providers with a prepaid
+                            wallet (SkillBoss, ByteSpike, AIgateway, Runware); each answer costs
+                            what the document's prices say, and a spent wallet gets the 402
   -h, --help                this help
 
 SIGTERM or SIGINT stops the server: open streams get ${SERVER_DEFAULTS.shutdownGraceMs} ms to finish, then are cut.`;
@@ -70,6 +78,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', default: false },
         chaos: { type: 'string', default: '0' },
         'chaos-seed': { type: 'string', default: '0' },
+        'rate-limit': { type: 'string' },
+        credits: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -134,6 +144,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.error('standin serve: --on-miss record needs --upstream NAME=URL for each provider to record');
     return 2;
   }
+  let rateLimits: RateLimitSettings | undefined;
+  try {
+    rateLimits = values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']);
+  } catch (error) {
+    console.error(`standin serve: ${(error as Error).message}`);
+    return 2;
+  }
+  const credits = values.credits === undefined ? undefined : Number(values.credits);
+  if (credits !== undefined && (!/^\d+(\.\d+)?$/.test(values.credits!) || !Number.isFinite(credits))) {
+    console.error(`standin serve: --credits must be an amount in US dollars such as 5 or 0.25, got '${values.credits}'`);
+    return 2;
+  }
   const documents = await loadDocuments(names);
   let fixtures: FixtureSource | undefined;
   if (values.fixtures) {
@@ -169,6 +191,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       },
       fixtures,
       onJournalEntry,
+      rateLimits,
+      credits,
     });
   } catch (error) {
     if (!(error instanceof FixtureError)) throw error;

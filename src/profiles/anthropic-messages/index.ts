@@ -11,7 +11,8 @@ import { applyPromptCache, createdTokens } from '../../core/cache/prompt-cache.j
 import { cachePoints, mayAskForCache } from './cache-points.js';
 import { toMessage, toStreamEvents } from './render-message.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
-import { usageOfMessage } from './usage.js';
+import { costOf } from '../../core/usage.js';
+import { planUsage, usageOfMessage } from './usage.js';
 
 type Body = Record<string, unknown>;
 
@@ -35,13 +36,16 @@ function createMessage(ctx: OperationContext): OperationResult | Promise<Operati
 function answer(ctx: OperationContext, planned: MessagePlan): OperationResult {
   const body = ctx.body as Body;
   const plan = { ...planned, model: answeredModel(ctx.provider, planned.model) };
-  // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream).
-  const { prices } = ctx.provider;
-  const headerValues = { 'estimated-credits': (plan.inputTokens * prices.input + Number(body.max_tokens) * prices.output).toFixed(6) };
-  if (body.stream !== true) return { kind: 'json', body: toMessage(plan), headerValues };
+  // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream): the
+  // input as it is billed (cache reads and writes at their prices) and all of max_tokens, at the
+  // prices credits are charged at.
+  const used = planUsage(plan);
+  const worstCase = costOf({ ...used, outputTokens: Number(body.max_tokens) }, ctx.provider.prices);
+  const headerValues = { 'estimated-credits': worstCase.toFixed(6) };
+  const usage = () => used;
+  if (body.stream !== true) return { kind: 'json', body: toMessage(plan), headerValues, usage };
   // Stream chunking draws from its own generator so it never changes the plan.
-  // The stream ends with the usage the Message would carry; rendered only if someone accounts for it.
-  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues, usage: () => usageOfMessage(toMessage(plan)) };
+  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues, usage };
 }
 
 function listModels(ctx: OperationContext): OperationResult {

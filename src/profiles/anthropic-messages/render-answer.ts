@@ -9,7 +9,7 @@ import { answeredModel } from './answered-model.js';
 import { countInputTokens } from './input-tokens.js';
 import { checkSemantics, type MessagePlan, type PlannedBlock } from './plan-message.js';
 import { toMessage, toStreamEvents } from './render-message.js';
-import { usageOfMessage } from './usage.js';
+import { planUsage } from './usage.js';
 
 type Body = Record<string, unknown>;
 
@@ -35,7 +35,7 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
     outputTokens: answer.usage?.outputTokens ?? blocks.reduce((n, b) => n + b.tokens, 0),
   };
   if (body.stream !== true) return { kind: 'json', body: toMessage(plan) };
-  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), usage: () => usageOfMessage(toMessage(plan)) };
+  return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), usage: () => planUsage(plan) };
 }
 
 /** The last user turn's text, whether it carries a tool result, and how many assistant turns came before. */

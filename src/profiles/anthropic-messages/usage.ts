@@ -1,5 +1,7 @@
 /** Reads Anthropic's wire `usage` (a Message's, or message_delta's) as neutral usage. */
+import { createdTokens, NO_CACHE } from '../../core/cache/prompt-cache.js';
 import { usage, type Usage } from '../../core/usage.js';
+import type { MessagePlan } from './plan-message.js';
 
 type Obj = Record<string, unknown>;
 
@@ -12,6 +14,16 @@ export function usageOfWire(wire: unknown): Usage | undefined {
     cacheReadInputTokens: count(u.cache_read_input_tokens),
     cacheWriteInputTokens: count(u.cache_creation_input_tokens),
     cacheWrite1hInputTokens: count((u.cache_creation as Obj | null | undefined)?.ephemeral_1h_input_tokens),
+  });
+}
+
+/** What a planned message reports using: the Message's `usage`, without rendering the Message. */
+export function planUsage(plan: MessagePlan): Usage {
+  const cache = plan.cache ?? NO_CACHE;
+  return usage(plan.inputTokens, plan.outputTokens, {
+    cacheReadInputTokens: cache.read,
+    cacheWriteInputTokens: createdTokens(cache),
+    cacheWrite1hInputTokens: cache.created1h,
   });
 }
 
