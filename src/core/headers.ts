@@ -11,6 +11,8 @@ export interface HeaderContext {
   retryAfter?: number;
   /** Per-request values for `x-standin-value`s other than `request-id` and `retry-after`. */
   values?: HeaderValues;
+  /** Values that win over `values` (the settle step's over the handler's); kept apart to spare a copy. */
+  settled?: HeaderValues;
 }
 
 export type HeaderRecord = Record<string, string>;
@@ -56,10 +58,10 @@ function headerValue(spec: HeaderSpec, ctx: HeaderContext): string | undefined {
     case 'retry-after':
       return ctx.retryAfter !== undefined ? String(ctx.retryAfter) : spec.value;
     default: {
-      const value = ctx.values?.[spec.derived!];
+      const value = ctx.settled?.[spec.derived!] ?? ctx.values?.[spec.derived!];
       if (spec.instant === undefined) return value ?? spec.value;
       // A reset nobody counted (no rate-limit step asked): the budget is untouched, so full now.
-      const now = Number(ctx.values?.[NOW_VALUE] ?? Date.now());
+      const now = Number(ctx.settled?.[NOW_VALUE] ?? Date.now());
       return formatInstant(spec.instant, value === undefined ? now : Number(value), now);
     }
   }

@@ -1,12 +1,22 @@
 /** How rate-limit headers write an instant: RFC 3339, Unix seconds, or the time left as a duration. */
 import type { InstantFormat } from './types.js';
 
+let lastSecond = NaN;
+let lastText = '';
+
 /** `at` and `now` in epoch milliseconds (standin's clock). */
 export function formatInstant(format: InstantFormat, at: number, now: number): string {
   switch (format) {
-    case 'date-time':
+    case 'date-time': {
       // Whole seconds, rounded up so the instant is never before the budget is back (as the real headers).
-      return new Date(Math.ceil(at / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      // An answer's resets mostly share one instant: the last one written is kept.
+      const second = Math.ceil(at / 1000);
+      if (second !== lastSecond) {
+        lastSecond = second;
+        lastText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      }
+      return lastText;
+    }
     case 'unix-seconds':
       return String(Math.ceil(at / 1000));
     case 'duration':

@@ -22,7 +22,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
       const status = result.status ?? 200;
       // An answer with an error status carries that status's documented headers, not the success's.
       const specs = status >= 400 ? (catalogueEntry(provider, op, status)?.headers ?? []) : op.successHeaders;
-      const headerContext = { requestId, retryAfter: prefer.retryAfter, values: valuesOf(result.headerValues, settled) };
+      const headerContext = { requestId, retryAfter: prefer.retryAfter, values: result.headerValues, settled };
       const headers = renderHeaders(specs, headerContext, { 'content-type': 'application/json' });
       if (result.headers) Object.assign(headers, result.headers);
       diagnose(headers, prefer);
@@ -33,7 +33,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
       if (!sse) return problem(500, `standin: ${op.operationId} documents no text/event-stream response`);
       const headers = renderHeaders(
         op.successHeaders,
-        { requestId, values: valuesOf(result.headerValues, settled) },
+        { requestId, values: result.headerValues, settled },
         { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
       );
       if (result.headers) Object.assign(headers, result.headers);
@@ -50,11 +50,6 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
       return { status: 200, headers, body: stream };
     }
   }
-}
-
-/** The handler's header values and the settle step's, which win; no copy when only one has any. */
-function valuesOf(own: HeaderValues | undefined, settled: HeaderValues | undefined): HeaderValues | undefined {
-  return own && settled ? { ...own, ...settled } : (settled ?? own);
 }
 
 function streamFailure(provider: ProviderRuntime, op: OperationRuntime, prefer: Prefer, requestId: string) {

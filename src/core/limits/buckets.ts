@@ -19,6 +19,12 @@ export interface Bucket {
   enforced: boolean;
   /** Some answer of the provider shows it in a header. */
   shown: boolean;
+  /** Its `x-standin-value` names, spelt once. */
+  values: { limit: string; remaining: string; reset: string };
+}
+
+function valueNames(name: RateLimitBucket): Bucket['values'] {
+  return { limit: `ratelimit-${name}-limit`, remaining: `ratelimit-${name}-remaining`, reset: `ratelimit-${name}-reset` };
 }
 
 export const BUCKETS: readonly RateLimitBucket[] = ['requests', 'tokens', 'input-tokens', 'output-tokens', 'spend'];
@@ -28,10 +34,10 @@ export const SETTABLE: readonly (keyof RateLimitSettings)[] = ['requests', 'inpu
 const SET_WINDOW_MS = 60_000;
 
 /** The document's budgets, checked at start-up: a malformed one is an error, not a silent default. */
-export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enforced' | 'shown'>[] {
+export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enforced' | 'shown' | 'values'>[] {
   const raw = provider.document['x-standin-rate-limits'] as JsonObject | undefined;
   if (raw === undefined) return [];
-  const out: Omit<Bucket, 'enforced' | 'shown'>[] = [];
+  const out: Omit<Bucket, 'enforced' | 'shown' | 'values'>[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (name.startsWith('x-')) continue;
     const spec = value as JsonObject | null;
@@ -48,12 +54,12 @@ export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enfo
 /** The provider's budgets under the given settings, each marked enforced and/or shown. */
 export function bucketsFor(provider: ProviderRuntime, settings: RateLimitSettings): Bucket[] {
   const shown = shownBuckets(provider);
-  const buckets: Bucket[] = advertisedBuckets(provider).map((b) => ({ ...b, enforced: false, shown: shown.has(b.name) }));
+  const buckets: Bucket[] = advertisedBuckets(provider).map((b) => ({ ...b, enforced: false, shown: shown.has(b.name), values: valueNames(b.name) }));
   for (const name of SETTABLE) {
     const limit = settings[name];
     if (limit === undefined) continue;
     const existing = buckets.find((b) => b.name === name);
-    const set = { name, limit, windowMs: SET_WINDOW_MS, enforced: true, shown: shown.has(name) };
+    const set = { name, limit, windowMs: SET_WINDOW_MS, enforced: true, shown: shown.has(name), values: valueNames(name) };
     if (existing) Object.assign(existing, set);
     else buckets.push(set);
   }

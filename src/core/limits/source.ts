@@ -64,7 +64,8 @@ async function admit(ctx: OperationContext, buckets: Bucket[], admitted: WeakMap
   for (const bucket of buckets) {
     const start = await windowStart(scope, bucket.windowMs);
     const take = bucket.enforced && bucket.name === 'requests' && !spent;
-    const used = await addToBucket(scope, bucket.name, start, bucket.windowMs, take ? 1 : 0);
+    const parts = bucket.name === 'tokens' ? tokenParts(uses, start) : undefined;
+    const used = parts ?? (await addToBucket(scope, bucket.name, start, bucket.windowMs, take ? 1 : 0));
     const use = { bucket, used, start };
     uses.push(use);
     if (take) taken = use;
@@ -78,7 +79,7 @@ async function admit(ctx: OperationContext, buckets: Bucket[], admitted: WeakMap
   if (taken) taken.used = await addToBucket(scope, 'requests', taken.start, taken.bucket.windowMs, -1);
   const reset = spent.start + spent.bucket.windowMs;
   const values = headerValues(uses, scope.now);
-  values[`ratelimit-${spent.bucket.name}-remaining`] = '0';
+  values[spent.bucket.values.remaining] = '0';
   const retryAfter = Math.max(1, Math.ceil((reset - scope.now) / 1000));
   ctx.trace.outcome = { source: RATE_LIMIT_SOURCE, detail: `${spent.bucket.name}: ${spent.bucket.limit} per ${spent.bucket.windowMs / 1000} s spent` };
   return { reply: renderError(ctx.provider, ctx.operation, 429, { requestId: ctx.requestId, retryAfter, values }) };
@@ -88,14 +89,22 @@ async function count(ctx: OperationContext, buckets: Bucket[], settled: Settled,
   // `admit` took the request already when it enforces a request budget.
   const requestCounted = scope !== undefined && buckets.some((b) => b.enforced && b.name === 'requests');
   scope ??= windowScope(ctx, await ctx.clock.now());
-  const uses = await Promise.all(
-    buckets.map(async (bucket) => {
-      const start = await windowStart(scope, bucket.windowMs);
-      const by = amount(bucket.name, settled.usage, ctx.provider, requestCounted);
-      return { bucket, start, used: await addToBucket(scope, bucket.name, start, bucket.windowMs, by) };
-    }),
-  );
+  const uses: Use[] = [];
+  for (const bucket of buckets) {
+    const start = await windowStart(scope, bucket.windowMs);
+    // Input and output counted in the same window make the `tokens` budget without a counter of its own.
+    const parts = bucket.name === 'tokens' ? tokenParts(uses, start) : undefined;
+    const used = parts ?? (await addToBucket(scope, bucket.name, start, bucket.windowMs, amount(bucket.name, settled.usage, ctx.provider, requestCounted)));
+    uses.push({ bucket, start, used });
+  }
   return headerValues(uses, scope.now);
+}
+
+/** Input plus output tokens used in the window starting at `start`, when both are counted there. */
+function tokenParts(uses: Use[], start: number): number | undefined {
+  const input = uses.find((u) => u.bucket.name === 'input-tokens' && u.start === start);
+  const output = uses.find((u) => u.bucket.name === 'output-tokens' && u.start === start);
+  return input && output ? input.used + output.used : undefined;
 }
 
 /** What one answer adds to a bucket. Cache reads do not count against input-token limits. */
@@ -117,11 +126,11 @@ function amount(bucket: RateLimitBucket, usage: Usage | undefined, provider: Pro
 function headerValues(uses: Use[], now: number): HeaderValues {
   const values: HeaderValues = { [NOW_VALUE]: String(now) };
   for (const { bucket, used, start } of uses) {
-    const name = `ratelimit-${bucket.name}`;
-    values[`${name}-limit`] = String(bucket.limit);
-    values[`${name}-remaining`] = String(Math.max(0, round(bucket.limit - used)));
+    const names = bucket.values;
+    values[names.limit] = String(bucket.limit);
+    values[names.remaining] = String(Math.max(0, round(bucket.limit - used)));
     // A budget nothing has used is full now; a used one is full again when its window ends.
-    values[`${name}-reset`] = String(used > 0 ? start + bucket.windowMs : now);
+    values[names.reset] = String(used > 0 ? start + bucket.windowMs : now);
   }
   return values;
 }

@@ -17,14 +17,15 @@ const GRACE_MS = 60_000;
 
 export interface WindowScope {
   ctx: OperationContext;
-  key: string;
+  /** The state key every counter of this session, provider and API key starts with. */
+  prefix: string;
   /** Window starts already read in this request, by window length. */
   starts: Map<number, number>;
   now: number;
 }
 
 export function windowScope(ctx: OperationContext, now: number): WindowScope {
-  return { ctx, key: keyId(ctx.apiKey), starts: new Map(), now };
+  return { ctx, prefix: stateKey(ctx.session, 'rate', ctx.provider.name, keyId(ctx.apiKey)), starts: new Map(), now };
 }
 
 /** The start of the current window of the given length, opening a new one when the last has ended. */
@@ -32,7 +33,7 @@ export async function windowStart(scope: WindowScope, windowMs: number): Promise
   const known = scope.starts.get(windowMs);
   if (known !== undefined) return known;
   const { ctx, now } = scope;
-  const anchor = stateKey(ctx.session, 'rate-window', ctx.provider.name, scope.key, String(windowMs));
+  const anchor = `${scope.prefix}\u0000window\u0000${windowMs}`;
   const stored = await ctx.store.get(anchor);
   let start = typeof stored === 'number' && now < stored + windowMs ? stored : undefined;
   if (start === undefined) {
@@ -45,6 +46,5 @@ export async function windowStart(scope: WindowScope, windowMs: number): Promise
 
 /** Adds `by` to a bucket's count in the window starting at `start` and answers the new count. */
 export function addToBucket(scope: WindowScope, bucket: RateLimitBucket, start: number, windowMs: number, by: number): Promise<number> {
-  const { ctx } = scope;
-  return ctx.store.increment(stateKey(ctx.session, 'rate', ctx.provider.name, scope.key, bucket, String(start)), by, windowMs + GRACE_MS);
+  return scope.ctx.store.increment(`${scope.prefix}\u0000${bucket}\u0000${start}`, by, windowMs + GRACE_MS);
 }
