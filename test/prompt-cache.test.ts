@@ -220,7 +220,7 @@ describe('the official SDK reads the cache usage', () => {
 });
 
 describe('the hot path', () => {
-  it('a request without cache_control reads and writes no session state (only the journal, kept outside sessions)', async () => {
+  it('a request without cache_control reads and writes no prompt-cache state', async () => {
     const { createMemoryStore } = await import('../src/standin.js');
     const inner = createMemoryStore();
     let calls = 0;
@@ -228,8 +228,8 @@ describe('the hot path', () => {
       Object.entries(inner).map(([name, fn]) => [
         name,
         (...args: unknown[]) => {
-          // Keys outside every session start with \u0001 (globalKey): the journal and the clock.
-          if (typeof args[0] === 'string' && !args[0].startsWith('\u0001')) calls++;
+          // Only the prompt cache's keys: rate limits count every request, the journal records it.
+          if (typeof args[0] === 'string' && args[0].includes('\u0000prompt-cache\u0000')) calls++;
           return (fn as (...a: unknown[]) => unknown)(...args);
         },
       ]),
