@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { startServer, type RunningServer } from '../src/adapters/node-server.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin } from '../src/standin.js';
+import { isSseBody, observeSse } from '../src/sse/body.js';
 import { anthropicNative, startStandin } from './support/server.js';
 import { fetchAnswer, type HttpAnswer } from './support/fetch-answer.js';
 
@@ -133,27 +134,15 @@ describe('limits and disconnects', () => {
   });
 
   it('cancels the stream when the client disconnects, and keeps serving', async () => {
-    // A second server whose engine reports when a response body is cancelled by the adapter.
+    // A second server whose engine reports when the stream's producer is stopped because the client left.
     const engine = createStandin({ documents: await loadDocuments(['anthropic']) });
     let cancelled!: () => void;
     const wasCancelled = new Promise<void>((resolve) => (cancelled = resolve));
     const watched = {
       handle: async (req: Parameters<typeof engine.handle>[0]) => {
         const reply = await engine.handle(req);
-        if (!(reply.body instanceof ReadableStream)) return reply;
-        const reader = reply.body.getReader();
-        const body = new ReadableStream<Uint8Array>({
-          async pull(controller) {
-            const { done, value } = await reader.read();
-            if (done) controller.close();
-            else controller.enqueue(value);
-          },
-          cancel(reason) {
-            cancelled();
-            return reader.cancel(reason);
-          },
-        });
-        return { ...reply, body };
+        if (!isSseBody(reply.body)) return reply;
+        return { ...reply, body: observeSse(reply.body, { event: () => undefined, end: (how) => void (how === 'cancelled' && cancelled()) }) };
       },
     };
     const own = await startServer(watched, { port: 0 });

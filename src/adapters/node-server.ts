@@ -10,6 +10,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from 'node:stream';
 import type { Engine } from '../core/engine.js';
 import type { EngineRequest, Reply } from '../core/reply.js';
+import { isSseBody } from '../sse/body.js';
+import { writeSse } from './node-sse.js';
 import { applyServerLimits, closeIfBodyUnread, closeServer, deadlineCheckInterval, hostPolicy, refuseHost, type GuardOptions } from './server-guards.js';
 
 export interface RunningServer {
@@ -76,7 +78,10 @@ class NodeRequest implements EngineRequest {
   }
 }
 
-/** Writes a whole answer at once; a streamed one is piped, and the returned promise settles at its end. */
+/**
+ * Writes a whole answer at once; a streamed one is written as it comes (SSE straight from its source, a
+ * byte stream piped), and the returned promise settles at its end.
+ */
 function writeReply(reply: Reply, res: ServerResponse): Promise<void> | undefined {
   if (reply.drop) {
     res.destroy();
@@ -91,6 +96,7 @@ function writeReply(reply: Reply, res: ServerResponse): Promise<void> | undefine
     res.end(body ?? '');
     return undefined;
   }
+  if (isSseBody(body)) return writeSse(reply.status, reply.headers, body, res);
   return writeStream(reply.status, reply.headers, body, res);
 }
 

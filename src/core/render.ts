@@ -7,7 +7,7 @@ import { renderHeaders } from './headers.js';
 import type { Prefer } from './prefer.js';
 import { jsonReply, type Reply } from './reply.js';
 import type { HeaderValues, OperationContext, OperationResult, OperationRuntime, ProviderRuntime } from './types.js';
-import { createSseStream } from '../sse/stream.js';
+import { sseBody } from '../sse/body.js';
 
 /** `settled`: header values from the settle step (rate-limit counters, balances), which win. */
 export function renderResult(ctx: OperationContext, result: OperationResult, settled?: HeaderValues): Reply {
@@ -39,7 +39,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
       if (result.headers) Object.assign(headers, result.headers);
       diagnose(headers, prefer);
       const failure = prefer.streamError !== undefined ? streamFailure(provider, op, prefer, requestId) : undefined;
-      const stream = createSseStream(result.events, {
+      const body = sseBody(result.events, {
         framing: sse.framing,
         terminator: sse.terminator,
         ttftMs: prefer.ttftMs ?? ctx.options.ttftMs,
@@ -47,7 +47,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
         failure,
         cut: prefer.disconnectAfter !== undefined ? { after: prefer.disconnectAfter } : undefined,
       });
-      return { status: 200, headers, body: stream };
+      return { status: 200, headers, body };
     }
   }
 }

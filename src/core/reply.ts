@@ -1,12 +1,17 @@
 /**
  * What the engine answers before it becomes a Fetch `Response`: a status, a plain header record and a
- * string or byte-stream body. Adapters that own a socket write it directly (building a Response only to
- * read it back costs more than the rest of the request); `toResponse` serves the Fetch-shaped adapters.
+ * body: a string, a byte stream (a relayed or replayed recording), or an SSE source (events with their
+ * pacing and faults, see src/sse/body.ts). Adapters that own a socket write it directly (building a
+ * Response only to read it back costs more than the rest of the request); `toResponse` serves the
+ * Fetch-shaped adapters.
  */
+import { isSseBody, type SseBody } from '../sse/body.js';
+import { sseReadableStream } from '../sse/stream.js';
+
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string | ReadableStream<Uint8Array> | null;
+  body: string | ReadableStream<Uint8Array> | SseBody | null;
   /**
    * Close the connection without answering (chaos's dropped connection): the Node server destroys the
    * socket, a Fetch adapter answers a network error (`Response.error()`), which a client sees as a
@@ -40,5 +45,6 @@ export function jsonReply(status: number, body: unknown, headers: Record<string,
 
 export function toResponse(reply: Reply): Response {
   if (reply.drop) return Response.error();
-  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  const body = reply.body;
+  return new Response(isSseBody(body) ? sseReadableStream(body) : body, { status: reply.status, headers: reply.headers });
 }

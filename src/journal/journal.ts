@@ -9,7 +9,8 @@ import type { Exchange } from '../core/engine.js';
 import type { Reply } from '../core/reply.js';
 import { globalKey, type StateStore } from '../core/state/store.js';
 import { JOURNAL_CAPACITY, type JournalEntry } from './entry.js';
-import { observeStream } from './observe-stream.js';
+import { observeStream, sseObserver, type StreamObservation } from './observe-stream.js';
+import { isSseBody, observeSse } from '../sse/body.js';
 import { addStream, createRedactorCache, draftEntry, sealEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
 
 export interface JournalFilter {
@@ -86,14 +87,16 @@ export function createJournal(options: JournalOptions): Journal {
       const draft = draftEntry(exchange, path, options.credentialFromBody);
       const { body, headers } = exchange.reply;
       if (body === null || typeof body === 'string') return save(draft);
+      const onEnd = (seen: StreamObservation) => {
+        addStream(draft, exchange.startedAt, seen);
+        return save(draft);
+      };
+      if (isSseBody(body)) return { ...exchange.reply, body: observeSse(body, sseObserver({ startedAt: exchange.startedAt, onEnd })) };
       const sse = /^text\/event-stream\b/i.test(headers['content-type'] ?? '');
       const watched = observeStream(body, {
         sse,
         startedAt: exchange.startedAt,
-        onEnd: (seen) => {
-          addStream(draft, exchange.startedAt, seen);
-          return save(draft);
-        },
+        onEnd,
       });
       return { ...exchange.reply, body: watched };
     },

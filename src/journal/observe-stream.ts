@@ -1,10 +1,12 @@
 /**
  * Watches a streamed answer on its way out: every chunk is passed on unchanged, SSE frames are parsed
  * into events stamped with their offset, and once the stream ends (or the client leaves, or it breaks
- * off) the observation is handed over. Until streamed Replies carry their events (the SSE seam), this
- * is how the journal sees them; it is the only place that reads the byte stream.
+ * off) the observation is handed over. A streamed answer made by standin carries its events (an
+ * `SseBody`), which `sseObserver` watches without parsing; a byte stream (a relayed or replayed
+ * recording) is parsed here, the only place that reads one.
  */
 import { createParser } from 'eventsource-parser';
+import type { SseObserver } from '../sse/body.js';
 import { MAX_BODY_CHARS, MAX_EVENTS, type JournalEvent, type JournalStream } from './entry.js';
 
 export interface StreamObservation extends JournalStream {
@@ -85,4 +87,22 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
     // Pull only when the reader asks: no chunk is taken from the producer ahead of the socket.
     { highWaterMark: 0 },
   );
+}
+
+/** The same observation for a stream standin makes: each event as it is handed to the transport. */
+export function sseObserver(options: Omit<ObserveOptions, 'sse'>): SseObserver {
+  const events: JournalEvent[] = [];
+  let dropped = 0;
+  return {
+    event(name, data) {
+      if (events.length >= MAX_EVENTS) dropped++;
+      else events.push(name ? { offsetMs: Date.now() - options.startedAt, event: name, data } : { offsetMs: Date.now() - options.startedAt, data });
+    },
+    end(end, error) {
+      const observation: StreamObservation = { events, end, text: '', truncated: false, endedAt: Date.now() };
+      if (dropped > 0) observation.dropped = dropped;
+      if (error !== undefined) observation.error = error;
+      return options.onEnd(observation).catch(() => undefined);
+    },
+  };
 }

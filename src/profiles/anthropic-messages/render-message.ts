@@ -1,6 +1,6 @@
 /** Renders a message plan as Anthropic's JSON `Message` or as its SSE event sequence. */
 import type { Rng } from '../../core/hash.js';
-import type { PacedEvent } from '../../sse/stream.js';
+import type { PacedEvent } from '../../sse/body.js';
 import { toPieces } from '../../synth/tokens.js';
 import { createdTokens, NO_CACHE } from '../../core/cache/prompt-cache.js';
 import type { MessagePlan, PlannedBlock } from './plan-message.js';

@@ -3,7 +3,7 @@
  * `chat.completion.chunk` stream.
  */
 import { hashString, type Rng } from '../../core/hash.js';
-import type { PacedEvent } from '../../sse/stream.js';
+import type { PacedEvent } from '../../sse/body.js';
 import { jsonPieces } from './json-pieces.js';
 import type { CompletionPlan } from './plan-completion.js';
 

@@ -1,6 +1,6 @@
 /** Renders result plans as Runware's result items (`TextInferenceResult`) and stream chunks. */
 import type { Rng } from '../../core/hash.js';
-import type { PacedEvent } from '../../sse/stream.js';
+import type { PacedEvent } from '../../sse/body.js';
 import { costOf as priced, usage, type Prices, type Usage } from '../../core/usage.js';
 import type { ResultPlan } from './plan-result.js';
 

@@ -7,7 +7,7 @@
 import { createRng, hashJson, hashString } from '../../core/hash.js';
 import type { OperationContext, OperationResult } from '../../core/types.js';
 import { addUsage, type Usage } from '../../core/usage.js';
-import type { PacedEvent } from '../../sse/stream.js';
+import type { PacedEvent } from '../../sse/body.js';
 import { requireNumber } from '../schema-keyword.js';
 import { checkRequest, isWebhookURL } from './check-tasks.js';
 import { errorEnvelope, type TaskError } from './errors.js';
