@@ -245,3 +245,24 @@ describe('observing a stream on its way out', () => {
     ]);
   });
 });
+
+describe('fixtures in the journal', () => {
+  it('names the fixture that answered, or why none did', async () => {
+    const withFixtures = createStandin({ documents: await loadDocuments(['anthropic']), fixtures: [{ match: { lastUserMessage: 'ping' }, answer: { text: 'pong' } }] });
+    const ask = (content: string) =>
+      withFixtures.fetch(
+        new Request('http://standin.test/anthropic/v1/messages', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': KEY, 'anthropic-version': '2023-06-01' },
+          body: JSON.stringify({ ...hello, messages: [{ role: 'user', content }] }),
+        }),
+      );
+    await (await ask('ping please')).text();
+    await (await ask('something else')).text();
+    const [hit, miss] = await withFixtures.journal.list();
+    expect(hit!.why.outcome).toMatchObject({ source: 'fixture' });
+    expect(hit!.why.outcome!.detail).toBeTruthy();
+    expect(miss!.why.outcome).toEqual({ source: 'synthesis' });
+    expect(miss!.why.notes.join('\n')).toMatch(/no fixture answered: no recording of this request; nearest fixture .*: last user message "something else" does not contain "ping"/);
+  });
+});
