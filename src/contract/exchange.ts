@@ -95,6 +95,7 @@ export function toExchange(input: {
   json?: unknown;
   headersUnknown?: boolean;
   headersScrubbed?: string;
+  framingLost?: string;
   label?: string;
   durationMs?: number;
 }): Exchange {
@@ -106,6 +107,7 @@ export function toExchange(input: {
     requestBody: input.requestBody,
     headersUnknown: input.headersUnknown,
     headersScrubbed: input.headersScrubbed,
+    framingLost: input.framingLost,
     label: input.label,
     durationMs: input.durationMs ?? 0,
   };

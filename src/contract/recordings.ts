@@ -32,6 +32,8 @@ export interface RecordedExchange {
     headers?: Record<string, string>;
     /** The recorder dropped some headers: why. Documented headers found absent are reported as scrubbed. */
     headersScrubbed?: string;
+    /** The recorder kept each event's JSON only (no event names, no terminator line): why. */
+    framingLost?: string;
     /** Parsed JSON body, or the raw text (SSE, HTML, anything else). */
     body?: unknown;
     text?: string;
@@ -113,10 +115,15 @@ export function jsonLinesRecording(label: string, text: string): RecordedExchang
     started ||= start;
     streams.at(-1)!.push(line);
   }
-  const body = (lines: string[]) => lines.map((line) => `data: ${line}\n\n`).join('');
-  if (streams.length <= 1) return [sseRecording(label, body(streams[0] ?? []))];
-  return streams.map((lines, i) => sseRecording(`${label}#${i}`, body(lines)));
+  const read = (name: string, lines: string[]): RecordedExchange => ({
+    label: name,
+    response: { status: 200, text: lines.map((line) => `data: ${line}\n\n`).join(''), framingLost: CHUNKS_FRAMING },
+  });
+  if (streams.length <= 1) return [read(label, streams[0] ?? [])];
+  return streams.map((lines, i) => read(`${label}#${i}`, lines));
 }
+
+const CHUNKS_FRAMING = 'a chunk file keeps each event as its JSON only, without event names or a terminator line';
 
 function startsMessage(line: string): boolean {
   try {

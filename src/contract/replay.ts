@@ -78,6 +78,7 @@ function recordedExchange(rec: RecordedExchange): Exchange {
     requestBody: rec.request?.body ?? (rec.request?.rawBody === undefined ? undefined : safeParse(rec.request.rawBody)),
     headersUnknown,
     headersScrubbed: rec.response.headersScrubbed,
+    framingLost: rec.response.framingLost,
     label: rec.label,
   });
 }

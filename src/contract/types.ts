@@ -68,6 +68,8 @@ export interface Exchange {
    * why. A documented header that is absent is then reported as scrubbed, not as the provider's fault.
    */
   headersScrubbed?: string;
+  /** The recorder kept each event's JSON only (no event names, no terminator line): why. */
+  framingLost?: string;
   durationMs: number;
 }
 
