@@ -3,7 +3,7 @@
  * Anthropic-native and OpenAI-compatible documents, read as it is; and the recorded path is not vacuous:
  * the same recordings, broken, fail.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,21 @@ const answerFailures = (report: Awaited<ReturnType<typeof runContract>>) =>
     .filter((c) => !c.id.includes('.request.accepted@'))
     .map((c) => `${c.id}: ${c.received}`);
 
-async function checkRecordings(provider: string, dir = recordings) {
+/** Copies only the recordings a test breaks, so it judges a few files rather than the whole folder again. */
+async function copyOnly(dir: string, folder: string, files: string[]) {
+  await mkdir(join(dir, folder));
+  for (const file of files) await cp(join(recordings, folder, file), join(dir, folder, file));
+}
+
+/** The real recordings are read and judged once per provider; tests that break copies pass their own dir. */
+const judged = new Map<string, ReturnType<typeof judge>>();
+function checkRecordings(provider: string, dir = recordings) {
+  if (dir !== recordings) return judge(provider, dir);
+  if (!judged.has(provider)) judged.set(provider, judge(provider, dir));
+  return judged.get(provider)!;
+}
+
+async function judge(provider: string, dir: string) {
   const { ctx, protocol } = await setupFor(provider, false);
   const found = await readRecordings(dir, [provider, ...protocol.recordingFolders]);
   const report = await runContract(ctx, protocol, createRecordedTarget(found.folder, found.exchanges));
@@ -113,7 +127,7 @@ describe('recorded Anthropic traffic', () => {
   it('fails the same streams once broken', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'standin-rec-'));
     try {
-      await cp(join(recordings, 'anthropic'), join(dir, 'anthropic'), { recursive: true });
+      await copyOnly(dir, 'anthropic', ['basic_response.sse', 'tool_use_response.sse']);
       const file = join(dir, 'anthropic', 'basic_response.sse');
       const text = await readFile(file, 'utf8');
       await writeFile(file, text.replace(/event: message_stop\ndata: .*\n/, ''));
@@ -136,7 +150,7 @@ describe('recorded Anthropic traffic', () => {
     );
     const dir = await mkdtemp(join(tmpdir(), 'standin-rec-'));
     try {
-      await cp(join(recordings, 'anthropic'), join(dir, 'anthropic'), { recursive: true });
+      await copyOnly(dir, 'anthropic', ['incomplete_partial_json_response.sse']);
       const file = join(dir, 'anthropic', 'incomplete_partial_json_response.sse');
       const text = await readFile(file, 'utf8');
       await writeFile(file, text.replace('"stop_reason":"max_tokens"', '"stop_reason":"end_turn"'));
@@ -170,7 +184,7 @@ describe('recorded OpenAI traffic', () => {
   it('fails a recorded stream once its [DONE] is gone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'standin-rec-'));
     try {
-      await cp(join(recordings, 'openai'), join(dir, 'openai'), { recursive: true });
+      await copyOnly(dir, 'openai', ['4cc50a6135d2.sse']);
       const file = join(dir, 'openai', '4cc50a6135d2.sse');
       await writeFile(file, (await readFile(file, 'utf8')).replace('data: [DONE]', ''));
       const { report } = await checkRecordings('aigateway', dir);
