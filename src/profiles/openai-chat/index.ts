@@ -4,6 +4,8 @@
  */
 import { createRng, randomHex } from '../../core/hash.js';
 import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
+import { applyPromptCache, promptCacheSpec } from '../../core/cache/prompt-cache.js';
+import { automaticCachePoints } from './cache-points.js';
 import { checkBeforeSchema, checkRequest } from './check-request.js';
 import { outputCap } from './output-cap.js';
 import { planChoices } from './plan-completion.js';
@@ -19,6 +21,12 @@ async function createChatCompletion(ctx: OperationContext): Promise<OperationRes
   if (problem) return { kind: 'error', trigger: 'invalid-request', ...problem };
   const body = ctx.body as Obj;
   const choices = planChoices(body, ctx.rng, outputCap(ctx.provider, ctx.operation));
+  // Automatic caching: only a prompt at least the minimum long can have a cacheable prefix, so shorter
+  // ones (most requests) never reach the state store.
+  const spec = promptCacheSpec(ctx.provider);
+  if (spec && choices[0]!.promptTokens >= spec.minPrefixTokens) {
+    choices[0]!.cache = await applyPromptCache(ctx, automaticCachePoints(body, spec.minPrefixTokens));
+  }
   const created = Math.floor((await ctx.clock.now()) / 1000);
   const stream = body.stream === true;
   const headerValues = { 'processing-ms': String(processingMs(ctx, stream ? 0 : choices.reduce((n, c) => n + c.completionTokens, 0))) };

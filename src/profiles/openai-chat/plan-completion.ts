@@ -15,6 +15,8 @@ import { jsonPieces } from './json-pieces.js';
 import { promptOf, textOf, trailingToolResults } from './conversation.js';
 import { countPromptTokens } from './prompt-tokens.js';
 
+import type { CacheUsage } from '../../core/cache/prompt-cache.js';
+
 type Obj = Record<string, unknown>;
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -35,8 +37,11 @@ export interface CompletionPlan {
   content: string | null;
   toolCalls: PlannedCall[];
   finishReason: FinishReason;
+  /** The whole prompt, cached tokens included (OpenAI's `prompt_tokens`). */
   promptTokens: number;
   completionTokens: number;
+  /** What automatic prompt caching read and wrote (set on the first choice, when it ran). */
+  cache?: CacheUsage;
 }
 
 interface FunctionDef {

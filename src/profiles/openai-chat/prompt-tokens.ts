@@ -5,14 +5,18 @@ type Obj = Record<string, unknown>;
 
 export function countPromptTokens(body: Obj): number {
   let total = 3;
-  for (const message of (body.messages ?? []) as Obj[]) {
-    total += MESSAGE_OVERHEAD + contentTokens(message.content);
-    for (const call of (message.tool_calls ?? []) as Obj[]) {
-      const fn = (call.function ?? {}) as Obj;
-      total += textTokens(String(fn.name ?? '')) + textTokens(String(fn.arguments ?? ''));
-    }
-  }
+  for (const message of (body.messages ?? []) as Obj[]) total += messageTokens(message);
   for (const tool of (body.tools ?? []) as Obj[]) total += jsonTokens(tool);
+  return total;
+}
+
+/** One message's tokens: its framing, its content and the calls it made. */
+export function messageTokens(message: Obj): number {
+  let total = MESSAGE_OVERHEAD + contentTokens(message.content);
+  for (const call of (message.tool_calls ?? []) as Obj[]) {
+    const fn = (call.function ?? {}) as Obj;
+    total += textTokens(String(fn.name ?? '')) + textTokens(String(fn.arguments ?? ''));
+  }
   return total;
 }
 

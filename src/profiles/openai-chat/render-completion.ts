@@ -6,6 +6,7 @@ import { hashString, type Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/body.js';
 import { jsonPieces } from './json-pieces.js';
 import type { CompletionPlan } from './plan-completion.js';
+import { createdTokens, NO_CACHE } from '../../core/cache/prompt-cache.js';
 
 /**
  * The fields OpenAI-compatible answers carry besides the choices: the processing tier (`default`,
@@ -21,16 +22,20 @@ function fingerprintOf(model: string): string {
   return `fp_${(hex(hashString(model)) + hex(hashString(model, 0x2545f491))).slice(0, 10)}`;
 }
 
-/** Every token-detail field the openai 6 types declare: nothing cached or written to a cache, no audio, no predictions. */
+/**
+ * Every token-detail field the openai 6 types declare: what the prompt cache read and wrote (zero when
+ * caching did not run), no audio, no predictions.
+ */
 function usage(choices: readonly CompletionPlan[]) {
   const promptTokens = choices[0]!.promptTokens;
+  const cache = choices[0]!.cache ?? NO_CACHE;
   let completionTokens = 0;
   for (const c of choices) completionTokens += c.completionTokens;
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cache.read, cache_write_tokens: createdTokens(cache), audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }

@@ -12,6 +12,7 @@ import { rankTools } from '../../synth/tool-match.js';
 import { toolPreamble } from '../../synth/tool-talk.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { countPromptTokens } from './prompt-tokens.js';
+import type { CacheUsage } from '../../core/cache/prompt-cache.js';
 
 type Obj = Record<string, unknown>;
 
@@ -30,9 +31,12 @@ export interface ResultPlan {
   pieces: string[];
   toolCalls: ToolCall[];
   finishReason: FinishReason;
+  /** The whole prompt, cached tokens included. */
   promptTokens: number;
   completionTokens: number;
   thinkingTokens: number;
+  /** What `settings.cache` did, when the task asked for caching. */
+  cache?: CacheUsage;
 }
 
 /** How many reasoning passes each level makes; the document leaves the depth to the model. */

@@ -3,6 +3,7 @@ import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/body.js';
 import { costOf as priced, usage, type Prices, type Usage } from '../../core/usage.js';
 import type { ResultPlan } from './plan-result.js';
+import { createdTokens } from '../../core/cache/prompt-cache.js';
 
 type Obj = Record<string, unknown>;
 
@@ -29,12 +30,20 @@ export function usageOf(plan: ResultPlan): Obj {
     usage.thinkingTokens = plan.thinkingTokens;
     usage.completionTokensDetails = { reasoningTokens: plan.thinkingTokens };
   }
+  if (plan.cache) usage.promptTokensDetails = { cachedTokens: plan.cache.read, cacheWriteTokens: createdTokens(plan.cache) };
   return usage;
 }
 
-/** A result's usage in neutral terms (rate limits, credits). */
+/** A result's usage in neutral terms (rate limits, credits): cached tokens are not billed as input. */
 export function planUsage(plan: ResultPlan): Usage {
-  return usage(plan.promptTokens, plan.completionTokens);
+  const cache = plan.cache;
+  if (!cache) return usage(plan.promptTokens, plan.completionTokens);
+  const written = createdTokens(cache);
+  return usage(plan.promptTokens - cache.read - written, plan.completionTokens, {
+    cacheReadInputTokens: cache.read,
+    cacheWriteInputTokens: written,
+    cacheWrite1hInputTokens: cache.created1h,
+  });
 }
 
 /** What a result costs at the document's prices: the same function credits are charged with. */

@@ -15,6 +15,8 @@ import { planResult, type ResultPlan } from './plan-result.js';
 import { planUsage, toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
 import { pendingItem, pollResults, storeResults } from './task-store.js';
 import { deliverWebhook, type WebhookRecords } from './webhook.js';
+import { applyPromptCache } from '../../core/cache/prompt-cache.js';
+import { taskCachePoints } from './cache-points.js';
 
 type Obj = Record<string, unknown>;
 
@@ -50,6 +52,11 @@ export async function runTasks(ctx: OperationContext): Promise<OperationResult> 
       continue;
     }
     const run = runText(task, ctx.provider.prices, defaultMaxTokens(ctx));
+    // `settings.cache` is read only when present: other tasks never reach the state store for it.
+    if (isObject(task.settings) && isObject(task.settings.cache)) {
+      const cache = await applyPromptCache(ctx, taskCachePoints(task));
+      for (const plan of run.plans) plan.cache = cache;
+    }
     const items = run.plans.map((plan, i) => toResultItem(plan, run.labels[i]!));
     for (const plan of run.plans) used = used ? addUsage(used, planUsage(plan)) : planUsage(plan);
     // A webhook makes the task asynchronous whatever deliveryMethod says (the webhook's note).
