@@ -18,11 +18,13 @@ beforeAll(async () => {
   engine = createStandin({ documents: await loadDocuments(['aigateway']) });
 });
 
+/** Each request in a session of its own: automatic prompt caching would otherwise make a repeat differ. */
+let sessions = 0;
 function post(body: unknown, path = '/v1/chat/completions'): Promise<Response> {
   return engine.fetch(
     new Request(`http://standin/aigateway${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-aig-test' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-aig-test', 'x-standin-session': `conformance-${++sessions}` },
       body: JSON.stringify(body),
     }),
   );
