@@ -223,6 +223,57 @@ describe('tools', () => {
       expect(item.text.length).toBeGreaterThan(10);
     }
   });
+
+  it("continues a tool-calling loop: the calls repeated in the assistant turn's tools, each result in a tool turn, answered in text, streamed too", async () => {
+    const first = (await send([textTask({ messages: prompt, tools: [weather], includeUsage: true })])).body.data[0];
+    expect(first.finishReason).toBe('tool_calls');
+    const call = first.toolCalls[0];
+    expect(call.id).toMatch(/^toolu_01[1-9A-HJ-NP-Za-km-z]{22}$/);
+    // The prompt's city, not a fixed sample.
+    expect(call.arguments.city).toBe('Lisbon');
+    const messages = [
+      ...prompt,
+      { role: 'assistant', content: first.text, tools: [{ id: call.id, name: call.name, input: call.arguments }] },
+      { role: 'tool', id: call.id, content: '21°C and sunny' },
+    ];
+    const task = textTask({ messages, tools: [weather], includeUsage: true });
+    const second = await send([task]);
+    expect(second.status, second.text).toBe(200);
+    const item = second.body.data[0];
+    expect(item.finishReason).toBe('stop');
+    expect(item).not.toHaveProperty('toolCalls');
+    expect(item.text).toContain('21°C and sunny');
+    // The repeated call and its result are input now.
+    expect(item.usage.promptTokens).toBeGreaterThan(first.usage.promptTokens);
+
+    const streamed = await send([{ ...task, deliveryMethod: 'stream' }]);
+    expect(streamed.status).toBe(200);
+    const report = checkRunwareStream(parseSseText(streamed.text));
+    expect(report.violations).toEqual([]);
+    expect(report.result?.text).toBe(item.text);
+
+    // A forced tool still calls after the result (toolChoice applies on every turn).
+    const forced = (await send([textTask({ messages, tools: [weather], toolChoice: { type: 'tool', name: 'get_weather' } })])).body.data[0];
+    expect(forced.finishReason).toBe('tool_calls');
+  });
+
+  it('refuses a tool turn that answers no call, a call left unanswered, and turns missing their fields, naming the field', async () => {
+    const calling = { role: 'assistant', tools: [{ id: 'toolu_01A', name: 'get_weather', input: { city: 'Lisbon' } }] };
+    const cases: [string, Obj[], string][] = [
+      ['a result for no call', [...prompt, { role: 'tool', id: 'toolu_01X', content: 'x' }], 'messages.1.id'],
+      ['a result with the wrong id', [...prompt, calling, { role: 'tool', id: 'toolu_01B', content: 'x' }], 'messages.2.id'],
+      ['a call left unanswered', [...prompt, calling, { role: 'user', content: 'and?' }], 'messages.1.tools'],
+      ['a tool turn without its id', [...prompt, calling, { role: 'tool', content: 'x' }], 'messages.2.id'],
+      ['a tool turn without content', [...prompt, calling, { role: 'tool', id: 'toolu_01A' }], 'messages.2.content'],
+      ['an assistant turn with neither content nor tools', [...prompt, { role: 'assistant' }, { role: 'user', content: 'hi' }], 'messages.1'],
+    ];
+    for (const [label, messages, parameter] of cases) {
+      const r = await send([textTask({ messages, tools: [weather] })]);
+      expect(r.status, label).toBe(400);
+      expect(r.body.errors[0], `${label}: ${r.text}`).toMatchObject({ code: 'invalidParameter' });
+      expect(String(r.body.errors[0].parameter), `${label}: ${r.text}`).toContain(parameter);
+    }
+  });
 });
 
 describe('async delivery and polling', () => {

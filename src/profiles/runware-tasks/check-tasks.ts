@@ -82,9 +82,12 @@ function checkTask(ctx: OperationContext, task: unknown, index: number): Checked
 /** The rules of TextInferenceTask's notes that its schema cannot state. */
 function checkSemantics(task: Obj): { message: string; parameter: string } | undefined {
   const messages = task.messages as Obj[];
-  if (messages[messages.length - 1]?.role !== 'user') {
-    return { message: 'messages: The last message must come from the user', parameter: 'messages' };
+  const lastRole = messages[messages.length - 1]?.role;
+  if (lastRole !== 'user' && lastRole !== 'tool') {
+    return { message: "messages: The last message must come from the user, or be a tool's result", parameter: 'messages' };
   }
+  const unanswered = checkToolTurns(messages);
+  if (unanswered) return unanswered;
   const functions = ((task.tools ?? []) as Obj[]).filter((t) => t.type === 'function');
   const names = functions.map((t) => String(t.name));
   if (new Set(names).size !== names.length) return { message: 'tools: Function tool names must be unique', parameter: 'tools' };
@@ -92,6 +95,32 @@ function checkSemantics(task: Obj): { message: string; parameter: string } | und
   // toolChoice without tools has no effect (the docs: it only applies when tools are defined).
   if (task.tools !== undefined && choice?.type === 'tool' && !names.includes(String(choice.name))) {
     return { message: `toolChoice.name: No function tool named '${String(choice.name)}'`, parameter: 'toolChoice.name' };
+  }
+  return undefined;
+}
+
+/**
+ * Tool turns answer the calls of the assistant turn before them: each call once, by its id, and nothing
+ * else (Claude refuses a call left unanswered or a result for no call). See TextInferenceMessage's note.
+ */
+function checkToolTurns(messages: Obj[]): { message: string; parameter: string } | undefined {
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    if (message.role === 'tool') {
+      return { message: `messages.${i}.id: '${String(message.id)}' answers no call; a tool turn must follow an assistant turn whose tools include its id`, parameter: `messages.${i}.id` };
+    }
+    if (message.role !== 'assistant' || !Array.isArray(message.tools)) continue;
+    const pending = new Set((message.tools as Obj[]).map((c) => String(c.id)));
+    let j = i + 1;
+    for (; j < messages.length && messages[j]!.role === 'tool'; j++) {
+      if (!pending.delete(String(messages[j]!.id))) {
+        return { message: `messages.${j}.id: '${String(messages[j]!.id)}' answers no pending call of messages.${i}`, parameter: `messages.${j}.id` };
+      }
+    }
+    if (pending.size > 0) {
+      return { message: `messages.${i}.tools: every call needs a tool turn with its result; unanswered: ${[...pending].join(', ')}`, parameter: `messages.${i}.tools` };
+    }
+    i = j - 1;
   }
   return undefined;
 }

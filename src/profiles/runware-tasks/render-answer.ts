@@ -4,7 +4,7 @@
  * tasks, a task that fails its checks) is left to synthesis, which answers it as documented.
  */
 import { finishReasonOf, type Answer } from '../../core/answer.js';
-import { createRng, makeId } from '../../core/hash.js';
+import { BASE58, createRng, makeId } from '../../core/hash.js';
 import type { OperationContext, OperationResult } from '../../core/types.js';
 import { jsonTokens, toPieces } from '../../synth/tokens.js';
 import { checkRequest } from './check-tasks.js';
@@ -24,7 +24,7 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
   if (typeof task.webhookURL === 'string' || task.deliveryMethod === 'async') return undefined;
   const reasoning = answer.thinking ? toPieces(answer.thinking) : [];
   const pieces = answer.text ? toPieces(answer.text) : [];
-  const toolCalls = (answer.toolCalls ?? []).map((call) => ({ id: makeId(ctx.rng, 'toolu_01', 22), name: call.name, arguments: call.input }));
+  const toolCalls = (answer.toolCalls ?? []).map((call) => ({ id: makeId(ctx.rng, 'toolu_01', 22, BASE58), name: call.name, arguments: call.input }));
   const toolTokens = (answer.toolCalls ?? []).reduce((n, call) => n + jsonTokens(call.input), 0);
   const plan: ResultPlan = {
     reasoning,
@@ -48,8 +48,8 @@ export function renderAnswer(ctx: OperationContext, answer: Answer): OperationRe
 }
 
 /**
- * The first text task's last user turn. Runware has no tool turns (a client sends a tool's result back
- * as a later user turn), so "carries a tool result" means the conversation already holds an assistant turn.
+ * The first text task's last user turn, and whether a tool's result came after it: a trailing `tool`
+ * turn, or (for clients that send results back as a later user turn) any earlier assistant turn.
  */
 export function lastUserTurn(body: unknown): { text: string; toolResult: boolean; assistantTurns: number } | undefined {
   const task = Array.isArray(body) ? (body as Obj[]).find((t) => t && typeof t === 'object' && t.taskType === 'textInference') : undefined;
@@ -57,5 +57,6 @@ export function lastUserTurn(body: unknown): { text: string; toolResult: boolean
   if (!Array.isArray(messages)) return undefined;
   const last = (messages as Obj[]).findLast((m) => m.role === 'user');
   const assistantTurns = (messages as Obj[]).filter((m) => m.role === 'assistant').length;
-  return { text: typeof last?.content === 'string' ? last.content : '', toolResult: assistantTurns > 0, assistantTurns };
+  const toolResult = (messages as Obj[]).at(-1)?.role === 'tool' || assistantTurns > 0;
+  return { text: typeof last?.content === 'string' ? last.content : '', toolResult, assistantTurns };
 }
