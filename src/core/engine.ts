@@ -26,7 +26,7 @@ import { createRouter, type RouteMatch } from './router.js';
 import { sessionOf } from './session.js';
 import { createClock, type Clock } from './state/clock.js';
 import { createMemoryStore } from './state/memory-store.js';
-import { sessionPrefix, type StateStore } from './state/store.js';
+import { sessionPrefix, StateStoreError, type StateStore } from './state/store.js';
 import { createTrace, type ExchangeTrace } from './trace.js';
 import type { EngineOptions, OperationContext, OperationRuntime, ProviderRuntime } from './types.js';
 import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
@@ -199,9 +199,11 @@ export function createEngine(config: EngineConfig): Engine {
     try {
       reply = await route(request, splitTarget(request.url), trace);
     } catch (error) {
-      // A bug in standin must not look like a provider error, nor leak a stack trace.
-      trace.notes.push(`internal error: ${(error as Error).message}`);
-      reply = problem(500, `standin internal error: ${(error as Error).message}`);
+      // A bug in standin, or a shared state store that failed, must not look like a provider error, nor
+      // leak a stack trace.
+      const what = error instanceof StateStoreError ? 'state store failed' : 'internal error';
+      trace.notes.push(`${what}: ${(error as Error).message}`);
+      reply = problem(500, `standin ${what}: ${(error as Error).message}`);
     }
     if (!config.onExchange) return reply;
     const observed = config.onExchange({ request, reply, trace, startedAt, durationMs: Date.now() - startedAt });

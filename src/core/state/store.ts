@@ -30,6 +30,17 @@ export interface StateStore {
   close?(): Promise<void>;
 }
 
+/**
+ * A shared store could not do what was asked (Redis unreachable, the primary process gone). The engine
+ * answers it as a 500 problem saying the state store failed, never as a provider error.
+ */
+export class StateStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StateStoreError';
+  }
+}
+
 /** A session id when the client names none (`x-standin-session`). */
 export const DEFAULT_SESSION = 'default';
 
