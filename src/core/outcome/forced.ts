@@ -50,6 +50,14 @@ async function attemptNumber(ctx: OperationContext): Promise<number> {
   const sdkCount = ctx.request.headers.get('x-stainless-retry-count');
   if (sdkCount !== null && /^\d+$/.test(sdkCount)) return Number(sdkCount);
   const { request } = ctx;
-  const key = stateKey(ctx.session, 'attempt', ctx.provider.name, request.method, request.url, request.headers.get('prefer') ?? '', String(hashString(ctx.bodyText)));
+  // The path, not the whole URL: instances behind a load balancer (or reached under different host
+  // names) sharing one store must count the same request as one.
+  const key = stateKey(ctx.session, 'attempt', ctx.provider.name, request.method, pathOf(request.url), request.headers.get('prefer') ?? '', String(hashString(ctx.bodyText)));
   return (await ctx.store.increment(key, 1, ATTEMPT_TTL_MS)) - 1;
+}
+
+/** Path and query of an absolute URL. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start < 0 ? '/' : url.slice(start);
 }
