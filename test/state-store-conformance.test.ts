@@ -180,18 +180,22 @@ describe('a store that fails', () => {
 
   it.skipIf(Boolean(skipRedis))('Redis: start-up names the unreachable server; later failures are StateStoreErrors', async () => {
     const own = await startRedis();
-    const store = await createRedisStore({ url: own.url });
-    await store.set('k', 1);
-    await own.stop();
-    const failure = await store.get('k').catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(StateStoreError);
-    expect((failure as Error).message).toContain(`Redis at ${own.url}`);
-    await store.close?.();
-    const unreachable = createRedisStore({ url: own.url, connectTimeoutMs: 2_000 });
-    await expect(unreachable).rejects.toThrow(new RegExp(`cannot use Redis at redis://127\\.0\\.0\\.1:${own.port} as the state store: .*ECONNREFUSED`));
-    // A password in the URL never reaches the message.
-    const withPassword = await createRedisStore({ url: `redis://user:hunter2secret@127.0.0.1:${own.port}/2`, connectTimeoutMs: 2_000 }).catch((e: Error) => e);
-    expect(String(withPassword)).toContain('cannot use Redis at redis://[REDACTED]@127.0.0.1');
-    expect(String(withPassword)).not.toContain('hunter2');
+    try {
+      const store = await createRedisStore({ url: own.url });
+      await store.set('k', 1);
+      await own.stop();
+      const failure = await store.get('k').catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StateStoreError);
+      expect((failure as Error).message).toContain(`Redis at ${own.url}`);
+      await store.close?.();
+      const unreachable = createRedisStore({ url: own.url, connectTimeoutMs: 2_000 });
+      await expect(unreachable).rejects.toThrow(new RegExp(`cannot use Redis at redis://127\\.0\\.0\\.1:${own.port} as the state store: .*ECONNREFUSED`));
+      // A password in the URL never reaches the message.
+      const withPassword = await createRedisStore({ url: `redis://user:hunter2secret@127.0.0.1:${own.port}/2`, connectTimeoutMs: 2_000 }).catch((e: Error) => e);
+      expect(String(withPassword)).toContain('cannot use Redis at redis://[REDACTED]@127.0.0.1');
+      expect(String(withPassword)).not.toContain('hunter2');
+    } finally {
+      await own.stop();
+    }
   });
 });

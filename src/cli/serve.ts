@@ -11,6 +11,8 @@ import { createRecorder } from '../fixtures/node-record.js';
 import { FixtureError } from '../fixtures/parse.js';
 import { logJson, logLine } from '../journal/log-line.js';
 import type { JournalEntry } from '../journal/entry.js';
+import cluster from 'node:cluster';
+import { fleetPlanOf, isFleetWorker, openStore, reportListening, runPrimary, startFleetWorker, untilStopped } from './fleet.js';
 
 const HELP = `usage: standin serve [options]
 
@@ -49,6 +51,10 @@ const HELP = `usage: standin serve [options]
   --credits USD             every API key starts with this balance at providers with a prepaid
                             wallet (SkillBoss, ByteSpike, AIgateway, Runware); each answer costs
                             what the document's prices say, and a spent wallet gets the 402
+  --workers N|auto          processes serving the one port (default 1; auto: one per core); state is
+                            shared through the primary process, or through Redis with --state
+  --state memory|URL        where sessions, counts, tasks and the clock live: memory (default) or
+                            redis://host:port[/db], shared by every standin using it (docs/fleet.md)
   -h, --help                this help
 
 SIGTERM or SIGINT stops the server: open streams get ${SERVER_DEFAULTS.shutdownGraceMs} ms to finish, then are cut.`;
@@ -80,6 +86,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'chaos-seed': { type: 'string', default: '0' },
         'rate-limit': { type: 'string' },
         credits: { type: 'string' },
+        workers: { type: 'string', default: '1' },
+        state: { type: 'string', default: 'memory' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -156,6 +164,27 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.error(`standin serve: --credits must be an amount in US dollars such as 5 or 0.25, got '${values.credits}'`);
     return 2;
   }
+  const plan = fleetPlanOf(values.workers!, values.state!);
+  if (typeof plan === 'string') {
+    console.error(`standin serve: ${plan}`);
+    return 2;
+  }
+  const banner = (url: string) => {
+    console.log(`standin listening on ${url}`);
+    for (const name of names) console.log(`  ${name.padEnd(10)} ${values.provider ? url : `${url}/${name}`}`);
+    console.log(`  health     ${url}/health`);
+    const warning = exposureWarning(values.host!, allowedHosts);
+    if (warning) console.error(`standin serve: ${warning}`);
+  };
+  if (plan.workers > 1 && cluster.isPrimary) return runPrimary(plan, argv, banner);
+  if (isFleetWorker()) startFleetWorker();
+  let store;
+  try {
+    store = await openStore(plan);
+  } catch (error) {
+    console.error(`standin serve: ${(error as Error).message}`);
+    return 1;
+  }
   const documents = await loadDocuments(names);
   let fixtures: FixtureSource | undefined;
   if (values.fixtures) {
@@ -193,6 +222,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       onJournalEntry,
       rateLimits,
       credits,
+      store,
     });
   } catch (error) {
     if (!(error instanceof FixtureError)) throw error;
@@ -221,19 +251,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.error(`standin serve: cannot listen on ${values.host}:${port}: ${why}`);
     return 1;
   }
-  console.log(`standin listening on ${running.url}`);
-  for (const name of names) console.log(`  ${name.padEnd(10)} ${values.provider ? running.url : `${running.url}/${name}`}`);
-  console.log(`  health     ${running.url}/health`);
-  const warning = exposureWarning(values.host, allowedHosts);
-  if (warning) console.error(`standin serve: ${warning}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  if (isFleetWorker()) reportListening(running.url);
+  else banner(running.url);
+  await untilStopped();
   // Bounded: open streams get the grace period, then are cut; anything still keeping the process alive
   // after that (a webhook delivery in flight) does not hold the exit.
   await running.close(SERVER_DEFAULTS.shutdownGraceMs);
+  await store?.close?.();
   setTimeout(() => process.exit(0), SERVER_DEFAULTS.shutdownGraceMs).unref();
   return 0;
 }

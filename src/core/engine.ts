@@ -199,15 +199,26 @@ export function createEngine(config: EngineConfig): Engine {
     try {
       reply = await route(request, splitTarget(request.url), trace);
     } catch (error) {
-      // A bug in standin, or a shared state store that failed, must not look like a provider error, nor
-      // leak a stack trace.
-      const what = error instanceof StateStoreError ? 'state store failed' : 'internal error';
-      trace.notes.push(`${what}: ${(error as Error).message}`);
-      reply = problem(500, `standin ${what}: ${(error as Error).message}`);
+      reply = failed(error, trace);
     }
     if (!config.onExchange) return reply;
-    const observed = config.onExchange({ request, reply, trace, startedAt, durationMs: Date.now() - startedAt });
-    return (observed instanceof Promise ? await observed : observed) ?? reply;
+    try {
+      const observed = config.onExchange({ request, reply, trace, startedAt, durationMs: Date.now() - startedAt });
+      return (observed instanceof Promise ? await observed : observed) ?? reply;
+    } catch (error) {
+      // An observer that cannot record (the journal, its shared store gone) fails the exchange the same way.
+      return failed(error, trace);
+    }
+  }
+
+  /**
+   * A bug in standin, or a shared state store that failed, must not look like a provider error, nor leak a
+   * stack trace: a 500 problem saying which.
+   */
+  function failed(error: unknown, trace: ExchangeTrace): Reply {
+    const what = error instanceof StateStoreError ? 'state store failed' : 'internal error';
+    trace.notes.push(`${what}: ${(error as Error).message}`);
+    return problem(500, `standin ${what}: ${(error as Error).message}`);
   }
 
   return {

@@ -1,0 +1,140 @@
+/**
+ * standin as a fleet: `serve --workers 2` (state shared through the primary) and two separate `serve`
+ * processes sharing one Redis answer as one process does, and share what is stateful: `fail-first`
+ * attempt counts, the virtual clock, resets. Each request goes on a connection of its own, so
+ * consecutive requests land on different workers (node:cluster hands connections out round-robin) or are
+ * sent to the two Redis-sharing processes in turn.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { sampleRequests } from './support/sample-requests.js';
+import { alive, send, serve, type Served } from './support/fleet.js';
+import { freePort, redisSkipReason, startRedis, type RedisServer } from './support/redis.js';
+import { spawnCli, waitFor } from './support/cli-process.js';
+
+const running: ChildProcess[] = [];
+const skipRedis = redisSkipReason();
+let redis: RedisServer | undefined;
+let single: Served;
+let workers: Served;
+let shared: Served[] = [];
+
+beforeAll(async () => {
+  if (!skipRedis) redis = await startRedis();
+  [single, workers, ...shared] = await Promise.all([
+    serve([], running),
+    serve(['--workers', '2'], running),
+    ...(redis ? [serve(['--state', redis.url], running), serve(['--state', redis.url], running)] : []),
+  ]);
+}, 200_000);
+
+afterAll(async () => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+  await redis?.stop();
+});
+
+/** Base URLs a test sends to in turn: the two workers (one URL, alternate connections), or two processes. */
+const fleets = (): [string, () => string[]][] => [
+  ['--workers 2', () => [workers.url, workers.url]],
+  ['two processes sharing Redis', () => shared.map((s) => s.url)],
+];
+const skipFleet = (name: string) => name.includes('Redis') && Boolean(skipRedis);
+
+
+describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
+  it.skipIf(skipFleet(name))('answers every provider as one process does (same request, same body)', async () => {
+    for (const [provider, sample] of Object.entries(sampleRequests)) {
+      const one = await send(`${single.url}/${provider}${sample.path}`, { headers: sample.headers, body: sample.body });
+      expect(one.status, `${provider}: ${one.body}`).toBe(200);
+      for (const base of [...urls(), ...urls()]) {
+        const other = await send(`${base}/${provider}${sample.path}`, { headers: sample.headers, body: sample.body });
+        expect(other.status).toBe(200);
+        expect(JSON.parse(other.body), provider).toEqual(JSON.parse(one.body));
+      }
+    }
+  });
+
+  it.skipIf(skipFleet(name))('counts Prefer: fail-first across processes', async () => {
+    const { path, headers, body } = sampleRequests.anthropic!;
+    const session = `fail-first-${name.length}`;
+    const statuses = [];
+    for (const base of [...urls(), ...urls()]) {
+      const res = await send(`${base}/anthropic${path}`, { headers: { ...headers, prefer: 'code=529, fail-first=3', 'x-standin-session': session }, body });
+      statuses.push(res.status);
+    }
+    // Counted per process, each of the two would have failed twice and answered nothing else.
+    expect(statuses).toEqual([529, 529, 529, 200]);
+  });
+
+  it.skipIf(skipFleet(name))('shares the virtual clock and resets', async () => {
+    const [a, b] = urls() as [string, string];
+    const before = JSON.parse((await send(`${b}/_standin/clock`)).body) as { now: number };
+    const advanced = await send(`${a}/_standin/clock`, { headers: { 'content-type': 'application/json' }, body: { advanceMs: 3_600_000 } });
+    expect(advanced.status).toBe(200);
+    for (const base of [b, a, b]) {
+      const now = (JSON.parse((await send(`${base}/_standin/clock`)).body) as { now: number }).now;
+      expect(now - before.now).toBeGreaterThanOrEqual(3_600_000);
+      expect(now - before.now).toBeLessThan(3_600_000 + 60_000);
+    }
+    const { path, headers, body } = sampleRequests.anthropic!;
+    const forced = { ...headers, prefer: 'code=429, fail-first=1', 'x-standin-session': `reset-${name.length}` };
+    expect((await send(`${a}/anthropic${path}`, { headers: forced, body })).status).toBe(429);
+    expect((await send(`${b}/_standin/reset`, { headers: { 'content-type': 'application/json' }, body: { session: `reset-${name.length}` } })).status).toBeLessThan(300);
+    // The attempt count was cleared by the other process: the first attempt again fails.
+    expect((await send(`${a}/anthropic${path}`, { headers: forced, body })).status).toBe(429);
+  });
+});
+
+describe('the fleet when something fails', () => {
+  it.skipIf(Boolean(skipRedis))('Redis gone: a request needing the store is a 500 saying so, and the process keeps serving', async () => {
+    const [a] = shared as [Served];
+    await redis!.stop();
+    const { path, headers, body } = sampleRequests.anthropic!;
+    const res = await send(`${a.url}/anthropic${path}`, { headers: { ...headers, prefer: 'code=429, fail-first=1' }, body });
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body).detail ?? res.body).toMatch(/state store failed: .*Redis at redis:\/\/127\.0\.0\.1/);
+    expect((await send(`${a.url}/health`)).status).toBe(200);
+    expect(a.child.exitCode).toBeNull();
+  });
+
+  it('a worker that dies is replaced; SIGTERM stops the primary and every worker', async () => {
+    const pids = () => /pids ([\d, ]+)\)/.exec(workers.output())![1]!.split(', ').map(Number);
+    const [first, second] = pids() as [number, number];
+    process.kill(first, 'SIGKILL');
+    await waitFor(workers.output, new RegExp(`worker ${first} exited \\(SIGKILL\\); starting another`), 10_000);
+    // Served throughout, and the replacement serves too: every connection answers.
+    const { path, headers, body } = sampleRequests.anthropic!;
+    const deadline = Date.now() + 60_000;
+    let replaced: number | undefined;
+    while (replaced === undefined && Date.now() < deadline) {
+      expect((await send(`${workers.url}/anthropic${path}`, { headers, body })).status).toBe(200);
+      const children = (await import('node:child_process')).execFileSync('ps', ['-o', 'pid=', '--ppid', String(workers.child.pid)], { encoding: 'utf8' });
+      replaced = children.split('\n').map(Number).find((pid) => pid > 0 && pid !== first && pid !== second);
+      if (replaced === undefined) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(replaced).toBeDefined();
+    for (let i = 0; i < 4; i++) expect((await send(`${workers.url}/anthropic${path}`, { headers, body })).status).toBe(200);
+    const sent = Date.now();
+    workers.child.kill('SIGTERM');
+    expect(await workers.exited).toBe(0);
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    for (const pid of [second, replaced!]) expect(alive(pid), `worker ${pid}`).toBe(false);
+  });
+
+  it('refuses a wrong --workers or --state, and an unreachable Redis, with a clear message', async () => {
+    const port = await freePort();
+    const cases: [string[], number, RegExp][] = [
+      [['--workers', '0'], 2, /--workers must be a whole number from 1 to 256, or auto/],
+      [['--workers', 'many'], 2, /--workers must be/],
+      [['--state', 'postgres://x'], 2, /--state must be memory or a redis:\/\/host:port\[\/db\] URL/],
+      [['--state', `redis://127.0.0.1:${port}`], 1, new RegExp(`cannot use Redis at redis://127\\.0\\.0\\.1:${port} as the state store: .*ECONNREFUSED`)],
+      [['--workers', '2', '--state', `redis://127.0.0.1:${port}`], 1, /cannot use Redis at/],
+    ];
+    for (const [args, code, message] of cases) {
+      const cli = spawnCli(['serve', '--port', '0', ...args], running);
+      expect(await cli.exited, cli.output()).toBe(code);
+      expect(cli.output()).toMatch(message);
+      expect(cli.output()).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+});
