@@ -1,12 +1,13 @@
 /**
  * standin as a fleet: `serve --workers 2` (state shared through the primary) and two separate `serve`
  * processes sharing one Redis answer as one process does, and share what is stateful: `fail-first`
- * attempt counts, the virtual clock, resets. Each request goes on a connection of its own, so
+ * attempt counts, the virtual clock, resets, Runware async tasks, prompt caches. Each request goes on a connection of its own, so
  * consecutive requests land on different workers (node:cluster hands connections out round-robin) or are
  * sent to the two Redis-sharing processes in turn.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { sampleRequests } from './support/sample-requests.js';
 import { alive, send, serve, type Served } from './support/fleet.js';
 import { freePort, redisSkipReason, startRedis, type RedisServer } from './support/redis.js';
@@ -41,6 +42,19 @@ const fleets = (): [string, () => string[]][] => [
 const skipFleet = (name: string) => name.includes('Redis') && Boolean(skipRedis);
 
 
+/**
+ * A body with its creation time (OpenAI's `created`, whole seconds of standin's clock) checked to be
+ * close and then left out: two requests sent a moment apart may straddle a second.
+ */
+function comparable(body: string): unknown {
+  const json = JSON.parse(body) as Record<string, unknown>;
+  if (typeof json.created === 'number') {
+    expect(Math.abs(json.created - Date.now() / 1000)).toBeLessThan(120);
+    delete json.created;
+  }
+  return json;
+}
+
 describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
   it.skipIf(skipFleet(name))('answers every provider as one process does (same request, same body)', async () => {
     for (const [provider, sample] of Object.entries(sampleRequests)) {
@@ -49,7 +63,7 @@ describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
       for (const base of [...urls(), ...urls()]) {
         const other = await send(`${base}/${provider}${sample.path}`, { headers: sample.headers, body: sample.body });
         expect(other.status).toBe(200);
-        expect(JSON.parse(other.body), provider).toEqual(JSON.parse(one.body));
+        expect(comparable(other.body), provider).toEqual(comparable(one.body));
       }
     }
   });
@@ -64,6 +78,44 @@ describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
     }
     // Counted per process, each of the two would have failed twice and answered nothing else.
     expect(statuses).toEqual([529, 529, 529, 200]);
+  });
+
+  it.skipIf(skipFleet(name))('polls a Runware async task on the other process than the one that created it', async () => {
+    const [a, b] = urls() as [string, string];
+    const rw = sampleRequests.runware!;
+    const session = { 'x-standin-session': `runware-${name.length}` };
+    const task = { ...(rw.body as Record<string, unknown>[])[0], taskUUID: randomUUID(), deliveryMethod: 'async' };
+    const ack = await send(`${a}/runware${rw.path}`, { headers: { ...rw.headers, ...session }, body: [task] });
+    expect(JSON.parse(ack.body)).toEqual({ data: [{ taskType: 'textInference', taskUUID: task.taskUUID, status: 'processing' }] });
+    const poll = [{ taskType: 'getResponse', taskUUID: task.taskUUID }];
+    const first = await send(`${b}/runware${rw.path}`, { headers: { ...rw.headers, ...session }, body: poll });
+    expect(first.status, first.body).toBe(200);
+    expect(JSON.parse(first.body).data[0].status).toBe('processing');
+    const second = JSON.parse((await send(`${a}/runware${rw.path}`, { headers: { ...rw.headers, ...session }, body: poll })).body);
+    const { deliveryMethod: _async, ...syncTask } = task;
+    const inline = JSON.parse((await send(`${single.url}/runware${rw.path}`, { headers: rw.headers, body: [syncTask] })).body);
+    expect(second.data[0].status).toBe('success');
+    expect(second.data).toEqual(inline.data);
+  });
+
+  it.skipIf(skipFleet(name))("reads a session's prompt cache on the other process than the one that wrote it", async () => {
+    const [a, b] = urls() as [string, string];
+    const { path, headers } = sampleRequests.anthropic!;
+    const cached = {
+      model: 'claude-haiku-4-5',
+      max_tokens: 32,
+      system: [{ type: 'text', text: 'You are the keeper of a lighthouse log. '.repeat(700), cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'When was the lamp last lit?' }],
+    };
+    const session = { ...headers, 'x-standin-session': `cache-${name.length}` };
+    const written = JSON.parse((await send(`${a}/anthropic${path}`, { headers: session, body: cached })).body).usage;
+    expect(written.cache_creation_input_tokens).toBeGreaterThan(4_096);
+    const read = JSON.parse((await send(`${b}/anthropic${path}`, { headers: session, body: cached })).body).usage;
+    expect(read.cache_read_input_tokens).toBe(written.cache_creation_input_tokens);
+    expect(read.cache_creation_input_tokens).toBe(0);
+    // Another session on the same processes has nothing cached.
+    const other = JSON.parse((await send(`${b}/anthropic${path}`, { headers: { ...headers, 'x-standin-session': `cache-other-${name.length}` }, body: cached })).body).usage;
+    expect(other.cache_read_input_tokens).toBe(0);
   });
 
   it.skipIf(skipFleet(name))('shares the virtual clock and resets', async () => {
@@ -130,11 +182,12 @@ describe('the fleet when something fails', () => {
       [['--state', `redis://127.0.0.1:${port}`], 1, new RegExp(`cannot use Redis at redis://127\\.0\\.0\\.1:${port} as the state store: .*ECONNREFUSED`)],
       [['--workers', '2', '--state', `redis://127.0.0.1:${port}`], 1, /cannot use Redis at/],
     ];
-    for (const [args, code, message] of cases) {
-      const cli = spawnCli(['serve', '--port', '0', ...args], running);
+    const clis = cases.map(([args]) => spawnCli(['serve', '--port', '0', ...args], running));
+    for (const [i, [, code, message]] of cases.entries()) {
+      const cli = clis[i]!;
       expect(await cli.exited, cli.output()).toBe(code);
       expect(cli.output()).toMatch(message);
       expect(cli.output()).not.toMatch(/\n\s+at /); // no stack trace
     }
-  });
+  }, 120_000);
 });
