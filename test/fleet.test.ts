@@ -1,7 +1,7 @@
 /**
  * standin as a fleet: `serve --workers 2` (state shared through the primary) and two separate `serve`
  * processes sharing one Redis answer as one process does, and share what is stateful: `fail-first`
- * attempt counts, the virtual clock, resets, Runware async tasks, prompt caches. Each request goes on a connection of its own, so
+ * attempt counts, the virtual clock, resets, Runware async tasks, prompt caches, rate limits, wallets. Each request goes on a connection of its own, so
  * consecutive requests land on different workers (node:cluster hands connections out round-robin) or are
  * sent to the two Redis-sharing processes in turn.
  */
@@ -14,6 +14,9 @@ import { freePort, redisSkipReason, startRedis, type RedisServer } from './suppo
 import { spawnCli, waitFor } from './support/cli-process.js';
 
 const running: ChildProcess[] = [];
+/** Requests per minute per key, provider and session; a wallet's dollars (each answer costs ~$0.0003). */
+const RATE_LIMIT = 6;
+const CREDITS = 0.001;
 const skipRedis = redisSkipReason();
 let redis: RedisServer | undefined;
 let single: Served;
@@ -22,11 +25,12 @@ let shared: Served[] = [];
 
 beforeAll(async () => {
   if (!skipRedis) redis = await startRedis();
-  [single, workers, ...shared] = await Promise.all([
-    serve([], running),
-    serve(['--workers', '2'], running),
-    ...(redis ? [serve(['--state', redis.url], running), serve(['--state', redis.url], running)] : []),
-  ]);
+  // Every process enforces the same rate limit and wallet, so the shared ones can be compared with one.
+  const limits = ['--rate-limit', `requests=${RATE_LIMIT}`, '--credits', String(CREDITS)];
+  // One after another: starting six Node processes at once would starve the other test files' servers.
+  single = await serve(limits, running);
+  workers = await serve(['--workers', '2', ...limits], running);
+  if (redis) shared = [await serve(['--state', redis.url, ...limits], running), await serve(['--state', redis.url, ...limits], running)];
 }, 200_000);
 
 afterAll(async () => {
@@ -66,7 +70,7 @@ describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
         expect(comparable(other.body), provider).toEqual(comparable(one.body));
       }
     }
-  });
+  }, 120_000);
 
   it.skipIf(skipFleet(name))('counts Prefer: fail-first across processes', async () => {
     const { path, headers, body } = sampleRequests.anthropic!;
@@ -116,6 +120,38 @@ describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
     // Another session on the same processes has nothing cached.
     const other = JSON.parse((await send(`${b}/anthropic${path}`, { headers: { ...headers, 'x-standin-session': `cache-other-${name.length}` }, body: cached })).body).usage;
     expect(other.cache_read_input_tokens).toBe(0);
+  });
+
+  it.skipIf(skipFleet(name))('shares a rate limit: the budget is spent across processes as in one', async () => {
+    const { path, headers, body } = sampleRequests.anthropic!;
+    const limited = { ...headers, 'x-api-key': `sk-rate-${name.length}`, 'x-standin-session': `rate-${name.length}` };
+    const answers = [];
+    for (let i = 0; i <= RATE_LIMIT; i++) answers.push(await send(`${urls()[i % 2]}/anthropic${path}`, { headers: limited, body }));
+    expect(answers.map((a) => a.status)).toEqual([...Array(RATE_LIMIT).fill(200), 429]);
+    expect(answers.slice(0, RATE_LIMIT).map((a) => Number(a.headers['anthropic-ratelimit-requests-remaining']))).toEqual(
+      Array.from({ length: RATE_LIMIT }, (_, i) => RATE_LIMIT - 1 - i),
+    );
+  });
+
+  it.skipIf(skipFleet(name))('shares a wallet: spent across processes, the same balances and the same 402 as one process', async () => {
+    const { path, headers, body } = sampleRequests.bytespike!;
+    /** Balances after each answer until the 402, sending to `bases` in turn. */
+    const spend = async (bases: string[], who: string) => {
+      const balances: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const res = await send(`${bases[i % bases.length]}/bytespike${path}`, { headers: { ...headers, 'x-api-key': `sk-wallet-${who}`, 'x-standin-session': `wallet-${who}` }, body });
+        if (res.status === 402) return { balances, refused: res };
+        expect(res.status, res.body).toBe(200);
+        balances.push(Number(res.headers['x-quota-remaining-credits']));
+      }
+      throw new Error(`no 402 after 60 answers; balances ${balances.join(', ')}`);
+    };
+    const fleet = await spend(urls(), `fleet-${name.length}`);
+    const one = await spend([single.url], `one-${name.length}`);
+    expect(fleet.balances.length).toBeGreaterThan(2);
+    expect(fleet.balances).toEqual(one.balances);
+    expect(fleet.balances.every((b, i) => i === 0 || b < fleet.balances[i - 1]!)).toBe(true);
+    expect(JSON.parse(fleet.refused.body).error).toEqual(JSON.parse(one.refused.body).error);
   });
 
   it.skipIf(skipFleet(name))('shares the virtual clock and resets', async () => {
