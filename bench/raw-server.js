@@ -1,30 +1,26 @@
-// The ceiling: a bare node:http server that reads and parses the same JSON and returns a fixed body
-// with the same headers a real Anthropic answer carries (so the client's work per response is equal).
+// The non-streaming ceiling: a bare node:http server that reads the same request, parses it and validates
+// it with Ajv against the same document schema standin uses, then sends the bytes standin sent (its
+// captured headers and body, BENCH_DATA), so the client's work per response is equal.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { loadDocuments } from '../dist/node/load-documents.js';
+import { createAjv, normaliseForAjv } from '../dist/core/validator.js';
 
-const fixed = JSON.stringify({
-  id: 'msg_01',
-  type: 'message',
-  role: 'assistant',
-  model: 'claude-haiku-4-5',
-  content: [{ type: 'text', text: 'Happy to help with hello claude. Keep the interface stable while the internals change. Let me know if you want more detail.' }],
-  stop_reason: 'end_turn',
-  stop_sequence: null,
-  usage: { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 24, service_tier: 'standard' },
-});
-const headers = { 'content-type': 'application/json', 'request-id': 'req_011CSHoEeqs5C35K2UUqR7Fy' };
-for (const kind of ['requests', 'tokens', 'input-tokens', 'output-tokens']) {
-  headers[`anthropic-ratelimit-${kind}-limit`] = '80000';
-  headers[`anthropic-ratelimit-${kind}-remaining`] = '79000';
-  headers[`anthropic-ratelimit-${kind}-reset`] = '2026-11-22T02:40:59Z';
-}
+const data = JSON.parse(readFileSync(process.env.BENCH_DATA, 'utf8'));
+const { headers, body: fixed } = data.json;
+const { anthropic } = await loadDocuments(['anthropic']);
+normaliseForAjv(anthropic);
+const ajv = createAjv(); // standin's own Ajv settings (draft 2020-12, formats, discriminator)
+ajv.addSchema(anthropic, 'anthropic');
+const schema = anthropic.paths['/v1/messages'].post.requestBody.content['application/json'].schema;
+const validate = ajv.compile(schema.$ref ? { $ref: `anthropic${schema.$ref}` } : schema);
 
 const server = createServer((req, res) => {
   let body = '';
   req.setEncoding('utf8');
   req.on('data', (c) => (body += c));
   req.on('end', () => {
-    JSON.parse(body);
+    if (!validate(JSON.parse(body))) throw new Error('the bench request is invalid');
     // Framed as a JSON API answers (Content-Length, one write), as standin is: equal bytes on the wire.
     res.statusCode = 200;
     for (const name in headers) res.setHeader(name, headers[name]);

@@ -6,6 +6,7 @@ import { loadDocuments } from '../dist/node/load-documents.js';
 import { createStandin } from '../dist/standin.js';
 import { createFixtureSource } from '../dist/fixtures/source.js';
 import { fixtureSetOf } from '../dist/fixtures/parse.js';
+import { toResponse } from '../dist/core/reply.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const documents = await loadDocuments(['anthropic']);
@@ -20,10 +21,8 @@ const request = (body) => {
 
 async function readAll(reply) {
   if (typeof reply.body === 'string' || reply.body === null) return reply.body ?? '';
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of reply.body) text += decoder.decode(chunk, { stream: true });
-  return text;
+  // A synthesised stream is an SSE source, a replayed one a byte stream: read both as a Response would.
+  return toResponse(reply).text();
 }
 
 const synthesis = createStandin({ documents, precompile: true });

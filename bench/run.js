@@ -1,86 +1,136 @@
-// npm run bench: standin's non-streaming throughput next to a bare node:http ceiling measured in the
-// same run, and standin's streaming rate. Each server runs alone in a child process; this process
-// drives the load (autocannon), all on 127.0.0.1, for a fixed, bounded time.
-import { fork } from 'node:child_process';
+// npm run bench: every figure is a ratio to a baseline measured in the same run, alternating rounds,
+// servers alone on core 0 and the load on core 1, all on 127.0.0.1, each load bounded in count and time.
+//   1. non-streaming POST /v1/messages: standin vs a bare node:http + Ajv server sending the same bytes
+//   2. unpaced SSE events/s (Anthropic, AIgateway, Runware): standin vs a raw server sending the same frames
+//   3. PACED_STREAMS paced streams at once (ttft 1 s, 50 tok/s): lost, wall time, first-token p99
+//   4. cold start to the first 200: `standin serve` (all providers) vs a bare node:http server
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'node:http';
 import autocannon from 'autocannon';
+import { median, percentile, pinLoad, readStream, startServer, streamLoad } from './lib.js';
+import { capture, json, streams } from './scenarios.js';
+import { compareStart } from './start.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-// Five short alternating rounds: this class of VM drifts by tens of percent within a minute, and the
-// median of per-round ratios is steadier than one long round of each.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// Short alternating rounds: this class of VM drifts by tens of percent within a minute, and the median
+// of per-round ratios is steadier than one long round of each.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
-const body = JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hello, Claude' }] });
-const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-bench', 'anthropic-version': '2023-06-01' };
+const STREAM_CONNECTIONS = 16;
+const PACED_STREAMS = Number(process.env.BENCH_PACED_STREAMS ?? 5000);
+const PACED = { BENCH_TTFT_MS: '1000', BENCH_TPS: '50' };
+const only = process.env.BENCH_ONLY?.split(',');
+const wants = (part) => !only || only.includes(part);
 
-function start(script) {
-  return new Promise((resolve, reject) => {
-    const child = fork(new URL(script, import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
+const placement = pinLoad();
+const dir = mkdtempSync(join(tmpdir(), 'standin-bench-'));
+const dataFile = join(dir, 'answers.json');
+writeFileSync(dataFile, JSON.stringify(await capture()));
+const env = { BENCH_DATA: dataFile };
+const f = (n, w = 8) => n.toFixed(0).padStart(w);
+const r2 = (xs) => xs.map((x) => x.toFixed(2)).join(', ');
+console.log(`standin bench (Node ${process.version}; ${placement}; ${ROUNDS} alternating rounds of ${SECONDS} s; medians)`);
+
+async function withServer(script, extraEnv, run) {
+  const server = await startServer(script, { ...env, ...extraEnv });
+  try {
+    return await run(server.port);
+  } finally {
+    await server.stop();
+  }
 }
 
-async function load(url, seconds) {
-  const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
-  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+async function requestsPerSecond(port, path, seconds) {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, method: 'POST', headers: json.headers, body: json.body, connections: CONNECTIONS, duration: seconds });
+  if (result.non2xx || result.errors) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
-async function measure(script, path) {
-  const { child, port } = await start(script);
-  try {
-    const url = `http://127.0.0.1:${port}${path}`;
-    await load(url, 2); // warm-up: JIT and compiled validators
-    return await load(url, SECONDS);
-  } finally {
-    child.kill();
-  }
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Alternates the two servers for ROUNDS rounds, so a passing load on the machine hits both alike. */
-async function compare() {
-  const raw = [];
-  const standin = [];
+/** Alternates baseline and standin for ROUNDS rounds, so a passing load on the machine hits both alike. */
+async function alternate(baseline, standin) {
+  const base = [];
+  const ours = [];
   for (let round = 0; round < ROUNDS; round++) {
-    raw.push(await measure('./raw-server.js', '/v1/messages'));
-    standin.push(await measure('./standin-server.js', '/anthropic/v1/messages'));
+    base.push(await baseline());
+    ours.push(await standin());
   }
-  const summary = (runs) => ({ rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), all: runs.map((r) => Math.round(r.rps)) });
-  return { raw: summary(raw), standin: summary(standin), ratios: raw.map((r, i) => standin[i].rps / r.rps) };
+  return { base, ours };
 }
 
-async function streamRate() {
-  const { child, port } = await start('./standin-server.js');
-  const streamBody = JSON.stringify({ ...JSON.parse(body), max_tokens: 2000, stream: true });
-  const deadline = Date.now() + SECONDS * 1000;
-  let events = 0;
-  let streams = 0;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      const res = await fetch(`http://127.0.0.1:${port}/anthropic/v1/messages`, { method: 'POST', headers, body: streamBody });
-      const text = await res.text();
-      events += text.split('\n\n').length - 1;
-      streams++;
-    }
-  };
-  try {
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 8 }, worker));
-    const elapsed = (Date.now() - started) / 1000;
-    return { eventsPerSecond: events / elapsed, streamsPerSecond: streams / elapsed, eventsPerStream: events / Math.max(streams, 1) };
-  } finally {
-    child.kill();
+if (wants('json')) {
+  const measure = (script, path) => () =>
+    withServer(script, {}, async (port) => {
+      await requestsPerSecond(port, path, 1); // warm-up: JIT, compiled validators
+      return requestsPerSecond(port, path, SECONDS);
+    });
+  const { base, ours } = await alternate(measure('./raw-server.js', json.path), measure('./standin-server.js', json.path));
+  const ratios = ours.map((o, i) => o.rps / base[i].rps);
+  console.log(`\n1. POST /v1/messages, non-streaming, ${CONNECTIONS} connections (autocannon):`);
+  console.log(`  bare node:http + Ajv      ${f(median(base.map((r) => r.rps)))} req/s   p99 ${median(base.map((r) => r.p99))} ms   rounds: ${base.map((r) => f(r.rps, 0)).join(', ')}`);
+  console.log(`  standin                   ${f(median(ours.map((r) => r.rps)))} req/s   p99 ${median(ours.map((r) => r.p99))} ms   rounds: ${ours.map((r) => f(r.rps, 0)).join(', ')}`);
+  console.log(`  ratio standin / ceiling   ${median(ratios).toFixed(2)}   (rounds: ${r2(ratios)})   goal >= 0.80`);
+}
+
+if (wants('sse')) {
+  console.log(`\n2. Unpaced SSE, ${STREAM_CONNECTIONS} connections reading whole streams back to back:`);
+  for (const scenario of streams) {
+    const measure = (script) => () =>
+      withServer(script, {}, async (port) => {
+        await streamLoad(port, scenario.path, scenario.headers, scenario.body, { connections: STREAM_CONNECTIONS, seconds: 1 });
+        return streamLoad(port, scenario.path, scenario.headers, scenario.body, { connections: STREAM_CONNECTIONS, seconds: SECONDS });
+      });
+    const { base, ours } = await alternate(measure('./raw-sse-server.js'), measure('./standin-server.js'));
+    const ratios = ours.map((o, i) => o.eventsPerSecond / base[i].eventsPerSecond);
+    const line = (runs) => `${f(median(runs.map((r) => r.eventsPerSecond)))} events/s   p99 ${median(runs.map((r) => r.p99)).toFixed(1)} ms/stream`;
+    console.log(`  ${scenario.name.padEnd(10)} raw ${line(base)}   standin ${line(ours)}   (${ours[0].eventsPerStream.toFixed(0)} events a stream)`);
+    console.log(`  ${''.padEnd(10)} ratio standin / raw ${median(ratios).toFixed(2)}   (rounds: ${r2(ratios)})   goal >= 0.80`);
   }
 }
 
-const { raw, standin, ratios } = await compare();
-const stream = await streamRate();
-const f = (n) => n.toFixed(0).padStart(8);
-console.log(`\nPOST /v1/messages, non-streaming, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS}s (Node ${process.version}), medians:`);
-console.log(`  bare node:http (ceiling)  ${f(raw.rps)} req/s   p99 ${raw.p99} ms   rounds: ${raw.all.join(', ')}`);
-console.log(`  standin                   ${f(standin.rps)} req/s   p99 ${standin.p99} ms   rounds: ${standin.all.join(', ')}`);
-console.log(`  ratio standin / ceiling   ${median(ratios).toFixed(2)} (median of per-round ratios: ${ratios.map((r) => r.toFixed(2)).join(', ')})   goal >= 0.50`);
-console.log(`\nStreaming (8 concurrent streams of ~${stream.eventsPerStream.toFixed(0)} events):`);
-console.log(`  standin                   ${f(stream.eventsPerSecond)} events/s   ${stream.streamsPerSecond.toFixed(1)} streams/s`);
+/** PACED_STREAMS streams opened at once; each must end complete. */
+async function pacedRound(script) {
+  const scenario = streams[0];
+  return withServer(script, PACED, async (port) => {
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: PACED_STREAMS }, () =>
+        readStream(agent, port, scenario.path, scenario.headers, scenario.body, { marker: 'text_delta', endMark: scenario.endMark }).catch((error) => ({ error })),
+      ),
+    );
+    const wall = (performance.now() - started) / 1000;
+    agent.destroy();
+    const ok = results.filter((r) => !r.error && r.status === 200 && r.complete);
+    const firsts = ok.map((r) => r.markedAt ?? r.ms);
+    return { lost: PACED_STREAMS - ok.length, wall, firstP50: percentile(firsts, 50), firstP99: percentile(firsts, 99), errors: [...new Set(results.filter((r) => r.error).map((r) => r.error.code ?? r.error.message))] };
+  });
+}
+
+if (wants('paced')) {
+  const rounds = Math.min(ROUNDS, 2);
+  const base = [];
+  const ours = [];
+  for (let i = 0; i < rounds; i++) {
+    base.push(await pacedRound('./raw-sse-server.js'));
+    ours.push(await pacedRound('./standin-server.js'));
+  }
+  const line = (r) => `lost ${r.lost} of ${PACED_STREAMS}, wall ${r.wall.toFixed(2)} s, first token p50 ${f(r.firstP50, 0)} ms p99 ${f(r.firstP99, 0)} ms${r.errors.length ? ` (errors: ${r.errors.join(', ')})` : ''}`;
+  console.log(`\n3. ${PACED_STREAMS} paced Anthropic streams at once (ttft 1 s, 50 tokens/s), ${rounds} alternating rounds:`);
+  base.forEach((r, i) => console.log(`  round ${i + 1} raw       ${line(r)}`));
+  ours.forEach((r, i) => console.log(`  round ${i + 1} standin   ${line(r)}`));
+  const ratios = ours.map((o, i) => o.wall / base[i].wall);
+  console.log(`  wall standin / raw        ${median(ratios).toFixed(2)}   (rounds: ${r2(ratios)})   goal: none lost, <= 1.30`);
+}
+
+if (wants('start')) {
+  const r = await compareStart(Math.max(ROUNDS, 5));
+  const ms = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
+  console.log(`\n4. Cold start, spawn to the first 200 (${r.all.node.length} alternating rounds):`);
+  console.log(`  bare node:http            ${f(r.node)} ms   rounds: ${ms(r.all.node)}`);
+  console.log(`  standin serve, all        ${f(r.standin)} ms   rounds: ${ms(r.all.standin)}`);
+  console.log(`  ratio standin / bare      ${r.ratio.toFixed(2)}   goal <= 4`);
+}
+
+rmSync(dir, { recursive: true, force: true });

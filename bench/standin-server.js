@@ -1,8 +1,16 @@
-// standin serving every provider, each under its own prefix, as `standin serve` does.
+// standin serving every provider, each under its own prefix, as `standin serve` does (quiet, no log
+// line per exchange); pacing from BENCH_TTFT_MS / BENCH_TPS, as --ttft-ms / --tokens-per-second set it.
 import { startServer } from '../dist/adapters/node-server.js';
 import { loadDocuments } from '../dist/node/load-documents.js';
+import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
 import { createStandin } from '../dist/standin.js';
 
-const engine = createStandin({ documents: await loadDocuments(), precompile: true });
-const running = await startServer(engine, { port: 0 });
+const documents = await loadDocuments();
+const engine = createStandin({
+  documents,
+  validators: loadPrecompiledValidators(documents),
+  precompile: true,
+  options: { ttftMs: Number(process.env.BENCH_TTFT_MS ?? 0), tokensPerSecond: Number(process.env.BENCH_TPS ?? 0) },
+});
+const running = await startServer(engine, { port: 0, maxConnections: 20_000 });
 process.send({ port: Number(new URL(running.url).port) });

@@ -5,7 +5,7 @@
 import { compileProvider } from './core/compile-provider.js';
 import { createEngine, type Engine, type EngineConfig } from './core/engine.js';
 import { defaultEngineOptions, type EngineOptions, type JsonObject } from './core/types.js';
-import { createAjv } from './core/validator.js';
+import { createAjv, seedValidators, type Validator } from './core/validator.js';
 import { profileFor } from './profiles/index.js';
 import { createFixtureSource, type FixtureSource, type FixtureSourceOptions } from './fixtures/source.js';
 import type { FixtureSet, HandFixture } from './fixtures/format.js';
@@ -30,6 +30,11 @@ export interface StandinConfig {
   options?: Partial<EngineOptions>;
   /** Compile every request validator now (a server), instead of on first use (tests). */
   precompile?: boolean;
+  /**
+   * Request validators generated ahead of time, by provider and schema pointer (`loadPrecompiledValidators`
+   * in standin/node): used instead of compiling those schemas.
+   */
+  validators?: Record<string, Record<string, () => Validator>>;
   /** Where state lives (rate limits, credits, caches, sessions); in memory by default. */
   store?: EngineConfig['store'];
   /** Outcome sources between `Prefer: code=` and synthesis (chaos, limits, fixtures), in order. */
@@ -76,6 +81,10 @@ export interface Standin extends Engine {
 export function createStandin(config: StandinConfig): Standin {
   const ajv = createAjv();
   const providers = Object.entries(config.documents).map(([name, doc]) => compileProvider(name, doc, profileFor(doc, name), ajv));
+  for (const provider of providers) {
+    const ready = config.validators?.[provider.name];
+    if (ready) seedValidators(ajv, provider.ajvKey, ready);
+  }
   const fixtures = toFixtureSource(config.fixtures, config.fixtureOptions);
   checkFixtureSet(fixtures.fixtures, providers, ajv);
   // A malformed x-standin-rate-limits or x-standin-credits is a start-up error, not a failure of the

@@ -4,10 +4,12 @@
  * capped, a client dribbling its request is cut, out-of-range Prefer timings are refused, and a paced
  * stream whose client leaves keeps no timer and does not hold the server's close.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/adapters/node-server.js';
-import { exposureWarning, hostPolicy } from '../src/adapters/server-guards.js';
+import { exposureWarning, hostPolicy, SERVER_DEFAULTS } from '../src/adapters/server-guards.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin } from '../src/standin.js';
 import type { EngineOptions } from '../src/core/types.js';
@@ -108,7 +110,29 @@ describe('Host check', () => {
   });
 });
 
+/** The backlog of the socket listening on `port`, as the kernel reports it (ss shows it as Send-Q). */
+function listenBacklog(port: number): number {
+  const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+  return Number(line.split(/\s+/)[2]);
+}
+const hasSs = (() => {
+  try {
+    execFileSync('ss', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 describe('connection and time limits', () => {
+  it.skipIf(!hasSs)('listens with the configured backlog, 4096 by default (ss reports it)', async () => {
+    const { url } = await start({ backlog: 77 });
+    expect(listenBacklog(Number(new URL(url).port))).toBe(77);
+    await server!.close();
+    const other = await start();
+    expect(listenBacklog(Number(new URL(other.url).port))).toBe(Math.min(SERVER_DEFAULTS.backlog, Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'))));
+  });
+
   it('closes connections past --max-connections, and serves again once one is gone', async () => {
     const { url } = await start({ maxConnections: 2 });
     const first = raw(url);

@@ -12,7 +12,7 @@ import type { Engine } from '../core/engine.js';
 import type { EngineRequest, Reply } from '../core/reply.js';
 import { isSseBody } from '../sse/body.js';
 import { writeSse } from './node-sse.js';
-import { applyServerLimits, closeIfBodyUnread, closeServer, deadlineCheckInterval, hostPolicy, refuseHost, type GuardOptions } from './server-guards.js';
+import { applyServerLimits, closeIfBodyUnread, closeServer, deadlineCheckInterval, hostPolicy, refuseHost, SERVER_DEFAULTS, type GuardOptions } from './server-guards.js';
 
 export interface RunningServer {
   server: Server;
@@ -24,6 +24,8 @@ export interface RunningServer {
 export interface ServerOptions extends GuardOptions {
   host?: string;
   port?: number;
+  /** The listen backlog (default SERVER_DEFAULTS.backlog; the kernel caps it at net.core.somaxconn). */
+  backlog?: number;
 }
 
 /** The request headers as Node parsed them (lower-case keys), behind `Headers#get`. */
@@ -149,7 +151,7 @@ export async function startServer(engine: Pick<Engine, 'handle'>, options: Serve
   applyServerLimits(server, options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4010, host, () => {
+    server.listen({ port: options.port ?? 4010, host, backlog: options.backlog ?? SERVER_DEFAULTS.backlog }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -17,6 +17,11 @@ export const SERVER_DEFAULTS = {
   headersTimeoutMs: 10_000,
   /** How long open answers (streams) get to finish when the server is closed, before they are cut. */
   shutdownGraceMs: 1_000,
+  /**
+   * Connections the kernel queues before the server accepts them. Node's default (511) overflowed
+   * when thousands of streams opened at once; the kernel caps it at net.core.somaxconn.
+   */
+  backlog: 4096,
 } as const;
 
 export interface GuardOptions {

@@ -4,6 +4,7 @@ import { startServer } from '../adapters/node-server.js';
 import { exposureWarning, SERVER_DEFAULTS } from '../adapters/server-guards.js';
 import { PREFER_LIMITS } from '../core/prefer.js';
 import { listProviders, loadDocuments } from '../node/load-documents.js';
+import { loadPrecompiledValidators } from '../node/precompiled-validators.js';
 import { createStandin, parseRateLimit, type RateLimitSettings } from '../standin.js';
 import { createFixtureSource, type FixtureSource, type OnMiss } from '../fixtures/source.js';
 import { loadFixtures } from '../fixtures/node-load.js';
@@ -29,6 +30,8 @@ const HELP = `usage: standin serve [options]
   --webhook-hosts H1,H2     hosts Runware webhookURLs may be sent to besides loopback ones ('*': any);
                             by default a webhook to any other host is not called (recorded as failed)
   --max-connections N       connections open at once (default ${SERVER_DEFAULTS.maxConnections}); more are closed
+  --backlog N               connections the kernel queues before they are accepted (default
+                            ${SERVER_DEFAULTS.backlog}; capped by the kernel's net.core.somaxconn)
   --request-timeout MS      time a client has to send a whole request, body included (default ${SERVER_DEFAULTS.requestTimeoutMs})
   --fixtures DIR            answer from the fixtures in DIR (hand-written and recorded; docs/fixtures.md)
   --on-miss MODE            what a request no fixture answers gets: synthesize (default), error (a 404
@@ -76,6 +79,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'webhook-hosts': { type: 'string' },
         'max-connections': { type: 'string', default: String(SERVER_DEFAULTS.maxConnections) },
         'request-timeout': { type: 'string', default: String(SERVER_DEFAULTS.requestTimeoutMs) },
+        backlog: { type: 'string', default: String(SERVER_DEFAULTS.backlog) },
         fixtures: { type: 'string' },
         'on-miss': { type: 'string', default: 'synthesize' },
         upstream: { type: 'string', multiple: true },
@@ -106,8 +110,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const tokensPerSecond = wholeNumber(values['tokens-per-second'], '--tokens-per-second', PREFER_LIMITS['tokens-per-second']!.max);
   const maxConnections = wholeNumber(values['max-connections'], '--max-connections', 1_000_000, 1);
   const requestTimeoutMs = wholeNumber(values['request-timeout'], '--request-timeout', 3_600_000, 100);
+  const backlog = wholeNumber(values.backlog, '--backlog', 1_000_000, 1);
   const chaosSeed = wholeNumber(values['chaos-seed'], '--chaos-seed', PREFER_LIMITS['chaos-seed']!.max);
-  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs, chaosSeed].includes(undefined)) return 2;
+  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs, backlog, chaosSeed].includes(undefined)) return 2;
   const chaosRate = Number(values.chaos);
   if (!/^(0|1|0?\.\d+|1\.0*)$/.test(values.chaos!) || chaosRate > 1) {
     console.error(`standin serve: --chaos must be a number from 0 to 1, got '${values.chaos}'`);
@@ -208,6 +213,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     engine = createStandin({
       documents,
       mount: values.provider ? 'root' : 'prefix',
+      // Validators generated at build answer at once; a document changed since is compiled now, so
+      // that a broken one is still a start-up error.
+      validators: loadPrecompiledValidators(documents),
       precompile: true,
       options: {
         strictAuth,
@@ -244,7 +252,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   let running;
   try {
-    running = await startServer(engine, { host: values.host, port, allowedHosts, maxConnections, requestTimeoutMs });
+    running = await startServer(engine, { host: values.host, port, allowedHosts, maxConnections, requestTimeoutMs, backlog });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0 or another port)` : (error as Error).message;

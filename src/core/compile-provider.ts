@@ -3,7 +3,7 @@
  * its bundled OpenAPI document. Everything provider-specific comes from the document; a document that
  * does not hold together throws here, at start-up, never while serving.
  */
-import { normaliseForAjv, type Ajv2020Instance } from './validator.js';
+import { addDocument, type Ajv2020Instance } from './validator.js';
 import { escapePointer, resolveNode } from './json-pointer.js';
 import type { Prices } from './usage.js';
 import type {
@@ -32,11 +32,7 @@ const DERIVED: ReadonlySet<string> = new Set([
 
 export function compileProvider(name: string, document: JsonObject, profile: Profile, ajv: Ajv2020Instance): ProviderRuntime {
   const ajvKey = `standin:${name}`;
-  if (!ajv.getSchema(ajvKey)) {
-    const forAjv = structuredClone(document);
-    normaliseForAjv(forAjv);
-    ajv.addSchema(forAjv, ajvKey);
-  }
+  addDocument(ajv, ajvKey, document);
   const operations: OperationRuntime[] = [];
   const catalogue = new Map<number, CatalogueEntry>();
   const paths = (document.paths ?? {}) as JsonObject;

@@ -13,6 +13,7 @@ import { promptCacheSpec } from './cache/prompt-cache.js';
 import { handleControl, isControlPath, type ControlRoute } from './control.js';
 import { problem } from './errors.js';
 import { createRng } from './hash.js';
+import { escapePointer } from './json-pointer.js';
 import { chooseOutcome } from './outcome/choose-outcome.js';
 import { chaosSource } from './outcome/chaos.js';
 import { forcedSource } from './outcome/forced.js';
@@ -29,7 +30,7 @@ import { createMemoryStore } from './state/memory-store.js';
 import { sessionPrefix, StateStoreError, type StateStore } from './state/store.js';
 import { createTrace, type ExchangeTrace } from './trace.js';
 import type { EngineOptions, OperationContext, OperationRuntime, ProviderRuntime } from './types.js';
-import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
+import { describeErrors, hasValidator, validatorAt, type Ajv2020Instance } from './validator.js';
 import { toResponse, type EngineRequest, type Reply } from './reply.js';
 
 export interface Engine {
@@ -87,6 +88,19 @@ export interface EngineConfig {
 
 /** Where an operation's JSON request-body schema sits, relative to the operation. */
 export const BODY_SCHEMA = '/requestBody/content/application~1json/schema';
+
+/**
+ * The schemas a provider's requests are validated against while serving: bodies, query parameters and
+ * the per-task schemas a document lists (`x-standin-task-schemas`). Generated ahead of time at build;
+ * any other pointer is compiled on first use.
+ */
+export function requestSchemaPointers(provider: ProviderRuntime): string[] {
+  return provider.operations.flatMap((op) => [
+    ...(op.hasBody ? [`${op.pointer}${BODY_SCHEMA}`] : []),
+    ...op.queryParams.map((q) => q.schemaRef),
+    ...Object.keys((op.raw['x-standin-task-schemas'] ?? {}) as object).map((type) => `${op.pointer}/x-standin-task-schemas/${escapePointer(type)}`),
+  ]);
+}
 
 export function createEngine(config: EngineConfig): Engine {
   const { ajv, options } = config;
@@ -188,7 +202,8 @@ export function createEngine(config: EngineConfig): Engine {
   // spares the first request the compile.
   if (config.precompile) {
     for (const provider of config.providers) {
-      for (const op of provider.operations) if (op.hasBody) env.bodyValidator(provider, op);
+      // Validators generated ahead of time are loaded when first used instead.
+      for (const op of provider.operations) if (op.hasBody && !hasValidator(ajv, provider.ajvKey, `${op.pointer}${BODY_SCHEMA}`)) env.bodyValidator(provider, op);
     }
   }
 

@@ -3,7 +3,7 @@
  * 2020-12, which is OpenAPI 3.1's dialect). Validators are compiled once per schema pointer and cached.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 export type Ajv2020Instance = Ajv2020;
@@ -13,10 +13,18 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => Ajv2020;
 
-export function createAjv(): Ajv2020 {
+/** `standalone`: keep each validator's source, for code generated ahead of time (scripts/build-validators.mjs). */
+export function createAjv(options: { standalone?: boolean } = {}): Ajv2020 {
   // strict: false because OpenAPI documents carry keywords JSON Schema does not know (example, x-*).
   // OpenAPI's discriminator `mapping` is not supported by Ajv; documents are normalised before adding.
-  const ajv = new Ajv2020({ strict: false, discriminator: true, allErrors: false, validateSchema: false });
+  const ajv = new Ajv2020({
+    strict: false,
+    discriminator: true,
+    allErrors: false,
+    validateSchema: false,
+    // Generated code loads the formats from ajv-formats instead of carrying their functions.
+    ...(options.standalone ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {}),
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -27,18 +35,70 @@ export interface Validator {
 }
 
 const cache = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
+/** Validators generated ahead of time, loaded on first use (see `seedValidators`). */
+const ready = new WeakMap<Ajv2020, Map<string, () => Validator>>();
+/** Documents registered but not yet handed to Ajv (see `addDocument`). */
+const pending = new WeakMap<Ajv2020, Map<string, () => void>>();
+
+function mapOf<V>(maps: WeakMap<Ajv2020, Map<string, V>>, ajv: Ajv2020): Map<string, V> {
+  let map = maps.get(ajv);
+  if (!map) maps.set(ajv, (map = new Map()));
+  return map;
+}
+
+/**
+ * Registers a document under `key`. Ajv reads it (a walk of the whole document) only when a validator
+ * must be compiled from it: a server whose validators were generated at build never pays for that.
+ */
+export function addDocument(ajv: Ajv2020, key: string, document: unknown): void {
+  if (ajv.getSchema(key) || mapOf(pending, ajv).has(key)) return;
+  mapOf(pending, ajv).set(key, () => {
+    const forAjv = structuredClone(document);
+    normaliseForAjv(forAjv);
+    ajv.addSchema(forAjv as object, key);
+  });
+}
+
+/** Hands a registered document to Ajv now (for callers that use Ajv directly). */
+export function ensureDocument(ajv: Ajv2020, key: string): void {
+  const add = pending.get(ajv)?.get(key);
+  if (!add) return;
+  pending.get(ajv)!.delete(key);
+  add();
+}
 
 /** A validator for the schema at `pointer` inside the document added under `key`. */
 export function validatorAt(ajv: Ajv2020, key: string, pointer: string): Validator {
-  let byRef = cache.get(ajv);
-  if (!byRef) cache.set(ajv, (byRef = new Map()));
+  const byRef = mapOf(cache, ajv);
   const ref = `${key}#${pointer}`;
   let fn = byRef.get(ref);
   if (!fn) {
-    fn = ajv.compile({ $ref: ref });
+    const load = ready.get(ajv)?.get(ref);
+    if (load) {
+      fn = load() as ValidateFunction;
+    } else {
+      ensureDocument(ajv, key);
+      fn = ajv.compile({ $ref: ref });
+    }
     byRef.set(ref, fn);
   }
   return fn;
+}
+
+/** Whether `validatorAt` has this validator without compiling (made ahead of time, or compiled already). */
+export function hasValidator(ajv: Ajv2020, key: string, pointer: string): boolean {
+  const ref = `${key}#${pointer}`;
+  return Boolean(cache.get(ajv)?.has(ref) || ready.get(ajv)?.has(ref));
+}
+
+/**
+ * Validators made ahead of time (Ajv standalone code generated at build from the same documents and
+ * settings), by schema pointer, each loaded when first asked for: `validatorAt` serves them instead of
+ * compiling. Compiling the documents' request schemas was over half of start-up.
+ */
+export function seedValidators(ajv: Ajv2020, key: string, byPointer: Record<string, () => Validator>): void {
+  const byRef = mapOf(ready, ajv);
+  for (const pointer in byPointer) byRef.set(`${key}#${pointer}`, byPointer[pointer]!);
 }
 
 /** Removes what Ajv cannot read from an OpenAPI document (discriminator mappings), in place. */
