@@ -173,6 +173,36 @@ describe('without --rate-limit', () => {
   });
 });
 
+describe('the cost of counting', () => {
+  it('is one increment call per request when nothing is enforced, and none at a provider that shows no budget', async () => {
+    const { createMemoryStore } = await import('../src/standin.js');
+    const inner = createMemoryStore();
+    const calls: string[] = [];
+    const store = Object.fromEntries(
+      Object.entries(inner).map(([name, fn]) => [
+        name,
+        (...args: unknown[]) => {
+          // Session-scoped keys only: the journal and the clock live outside sessions.
+          const key = Array.isArray(args[0]) ? String(args[0][0]?.[0]) : String(args[0]);
+          if (/increment/i.test(name) && !key.startsWith('\u0001')) calls.push(name);
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        },
+      ]),
+    ) as unknown as typeof inner;
+    const t = await connect('fetch drop-in', createStandin({ documents: await loadDocuments(['anthropic', 'skillboss']), store }));
+    for (let i = 0; i < 3; i++) expect((await anthropic(t, 'sk-ant-cost')).status).toBe(200);
+    expect(calls).toEqual(['incrementMany', 'incrementMany', 'incrementMany']);
+    calls.length = 0;
+    const skillboss = await t.fetch('/skillboss/v1/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-sb-cost', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'anthropic/claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    expect(skillboss.status).toBe(200);
+    expect(calls).toEqual([]);
+  });
+});
+
 describe('parseRateLimit', () => {
   it('reads the flag and refuses what it cannot mean', () => {
     expect(parseRateLimit('requests=3,input-tokens=1000,output-tokens=50')).toEqual({ requests: 3, 'input-tokens': 1000, 'output-tokens': 50 });

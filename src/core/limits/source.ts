@@ -13,7 +13,8 @@ import type { OutcomeSource, Settled } from '../outcome/types.js';
 import type { HeaderValues, OperationContext, ProviderRuntime, RateLimitBucket } from '../types.js';
 import { costOf, type Usage } from '../usage.js';
 import { bucketsFor, SETTABLE, type Bucket, type RateLimitSettings } from './buckets.js';
-import { addToBucket, windowScope, windowStart, type WindowScope } from './window.js';
+import { incrementAll } from '../state/store.js';
+import { addToBucket, counterKey, WINDOW_GRACE_MS, windowScope, windowStart, type WindowScope } from './window.js';
 
 export const RATE_LIMIT_SOURCE = 'rate-limit';
 
@@ -64,7 +65,7 @@ async function admit(ctx: OperationContext, buckets: Bucket[], admitted: WeakMap
   for (const bucket of buckets) {
     const start = await windowStart(scope, bucket.windowMs);
     const take = bucket.enforced && bucket.name === 'requests' && !spent;
-    const parts = bucket.name === 'tokens' ? tokenParts(uses, start) : undefined;
+    const parts = bucket.name === 'tokens' && derivesTokens(buckets) ? tokenParts(uses, start) : undefined;
     const used = parts ?? (await addToBucket(scope, bucket.name, start, bucket.windowMs, take ? 1 : 0));
     const use = { bucket, used, start };
     uses.push(use);
@@ -90,14 +91,32 @@ async function count(ctx: OperationContext, buckets: Bucket[], settled: Settled,
   const requestCounted = scope !== undefined && buckets.some((b) => b.enforced && b.name === 'requests');
   scope ??= windowScope(ctx, await ctx.clock.now());
   const uses: Use[] = [];
+  const counted: Use[] = [];
+  const increments: [string, number][] = [];
+  let longest = 0;
   for (const bucket of buckets) {
-    const start = await windowStart(scope, bucket.windowMs);
+    const known = windowStart(scope, bucket.windowMs);
+    const start = typeof known === 'number' ? known : await known;
+    const use = { bucket, start, used: 0 };
+    uses.push(use);
     // Input and output counted in the same window make the `tokens` budget without a counter of its own.
-    const parts = bucket.name === 'tokens' ? tokenParts(uses, start) : undefined;
-    const used = parts ?? (await addToBucket(scope, bucket.name, start, bucket.windowMs, amount(bucket.name, settled.usage, ctx.provider, requestCounted)));
-    uses.push({ bucket, start, used });
+    if (bucket.name === 'tokens' && derivesTokens(buckets)) continue;
+    counted.push(use);
+    increments.push([counterKey(scope, bucket.name, start), amount(bucket.name, settled.usage, ctx.provider, requestCounted)]);
+    longest = Math.max(longest, bucket.windowMs);
   }
+  // Every counter in one store call: one round trip for a shared store.
+  const sums = await incrementAll(ctx.store, increments, longest + WINDOW_GRACE_MS);
+  counted.forEach((use, i) => (use.used = sums[i]!));
+  for (const use of uses) if (use.bucket.name === 'tokens' && !counted.includes(use)) use.used = tokenParts(uses, use.start) ?? 0;
   return headerValues(uses, scope.now);
+}
+
+/** Whether input and output budgets with the tokens budget's window are counted beside it. */
+function derivesTokens(buckets: Bucket[]): boolean {
+  const tokens = buckets.find((b) => b.name === 'tokens');
+  const same = (name: RateLimitBucket) => buckets.some((b) => b.name === name && b.windowMs === tokens?.windowMs);
+  return tokens !== undefined && same('input-tokens') && same('output-tokens');
 }
 
 /** Input plus output tokens used in the window starting at `start`, when both are counted there. */
@@ -136,4 +155,4 @@ function headerValues(uses: Use[], now: number): HeaderValues {
 }
 
 /** Spend is in dollars: six decimals keep float noise out of the header. */
-const round = (n: number): number => Number(n.toFixed(6));
+const round = (n: number): number => (Number.isInteger(n) ? n : Number(n.toFixed(6)));

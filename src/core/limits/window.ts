@@ -13,7 +13,7 @@ import { stateKey } from '../state/store.js';
 import type { OperationContext, RateLimitBucket } from '../types.js';
 
 /** Real-time garbage collection beyond a window's length (virtual time only runs ahead of real time). */
-const GRACE_MS = 60_000;
+export const WINDOW_GRACE_MS = 60_000;
 
 export interface WindowScope {
   ctx: OperationContext;
@@ -29,22 +29,30 @@ export function windowScope(ctx: OperationContext, now: number): WindowScope {
 }
 
 /** The start of the current window of the given length, opening a new one when the last has ended. */
-export async function windowStart(scope: WindowScope, windowMs: number): Promise<number> {
-  const known = scope.starts.get(windowMs);
-  if (known !== undefined) return known;
+export function windowStart(scope: WindowScope, windowMs: number): number | Promise<number> {
+  // Buckets sharing a window length read its start once per request.
+  return scope.starts.get(windowMs) ?? readWindowStart(scope, windowMs);
+}
+
+async function readWindowStart(scope: WindowScope, windowMs: number): Promise<number> {
   const { ctx, now } = scope;
   const anchor = `${scope.prefix}\u0000window\u0000${windowMs}`;
   const stored = await ctx.store.get(anchor);
   let start = typeof stored === 'number' && now < stored + windowMs ? stored : undefined;
   if (start === undefined) {
     start = Math.floor(now / 1000) * 1000;
-    await ctx.store.set(anchor, start, windowMs + GRACE_MS);
+    await ctx.store.set(anchor, start, windowMs + WINDOW_GRACE_MS);
   }
   scope.starts.set(windowMs, start);
   return start;
 }
 
+/** The state key of a bucket's counter in the window starting at `start`. */
+export function counterKey(scope: WindowScope, bucket: RateLimitBucket, start: number): string {
+  return `${scope.prefix}\u0000${bucket}\u0000${start}`;
+}
+
 /** Adds `by` to a bucket's count in the window starting at `start` and answers the new count. */
 export function addToBucket(scope: WindowScope, bucket: RateLimitBucket, start: number, windowMs: number, by: number): Promise<number> {
-  return scope.ctx.store.increment(`${scope.prefix}\u0000${bucket}\u0000${start}`, by, windowMs + GRACE_MS);
+  return scope.ctx.store.increment(counterKey(scope, bucket, start), by, windowMs + WINDOW_GRACE_MS);
 }

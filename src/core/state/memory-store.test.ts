@@ -11,6 +11,13 @@ describe('memory store', () => {
     expect(await store.get(key)).toBe(4);
   });
 
+  it('increments several counters in one call, each from zero', async () => {
+    const store = createMemoryStore();
+    await store.increment('a', 5);
+    expect(await store.incrementMany!([['a', 1], ['b', 2], ['a', 3]])).toEqual([6, 2, 9]);
+    expect(await store.get('b')).toBe(2);
+  });
+
   it('forgets a value once its real-time ttl has passed', async () => {
     vi.useFakeTimers();
     try {

@@ -33,16 +33,19 @@ export function createMemoryStore(): StateStore {
     }
   }
 
+  function add(key: string, by: number, ttlMs: number | undefined): number {
+    const entry = live(key);
+    const sum = (typeof entry?.value === 'number' ? entry.value : 0) + by;
+    if (entry) entry.value = sum;
+    else put(key, sum, ttlMs);
+    return sum;
+  }
+
   return {
     get: async (key) => live(key)?.value,
     set: async (key, value, ttlMs) => put(key, value, ttlMs),
-    increment: async (key, by, ttlMs) => {
-      const entry = live(key);
-      const sum = (typeof entry?.value === 'number' ? entry.value : 0) + by;
-      if (entry) entry.value = sum;
-      else put(key, sum, ttlMs);
-      return sum;
-    },
+    increment: async (key, by, ttlMs) => add(key, by, ttlMs),
+    incrementMany: async (increments, ttlMs) => increments.map(([key, by]) => add(key, by, ttlMs)),
     delete: async (key) => {
       entries.delete(key);
     },

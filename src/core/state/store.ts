@@ -16,6 +16,11 @@ export interface StateStore {
   set(key: string, value: Json, ttlMs?: number): Promise<void>;
   /** Adds `by` to the number at `key` (0 when absent) atomically and returns the sum. */
   increment(key: string, by: number, ttlMs?: number): Promise<number>;
+  /**
+   * Optional: `increment` for several keys in one call (one round trip for a shared store), each
+   * atomic; answers the sums in order. Callers use `incrementAll`, which falls back to `increment`.
+   */
+  incrementMany?(increments: readonly (readonly [key: string, by: number])[], ttlMs?: number): Promise<number[]>;
   delete(key: string): Promise<void>;
   /**
    * Appends to the list at `key` atomically and returns its new length (Runware webhooks, the journal).
@@ -39,6 +44,12 @@ export class StateStoreError extends Error {
     super(message, options);
     this.name = 'StateStoreError';
   }
+}
+
+/** Adds to several counters at once: in one store call when the store can (`incrementMany`). */
+export function incrementAll(store: StateStore, increments: readonly (readonly [string, number])[], ttlMs?: number): Promise<number[]> {
+  if (store.incrementMany) return store.incrementMany(increments, ttlMs);
+  return Promise.all(increments.map(([key, by]) => store.increment(key, by, ttlMs)));
 }
 
 /** A session id when the client names none (`x-standin-session`). */
