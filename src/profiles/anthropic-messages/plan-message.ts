@@ -130,7 +130,9 @@ export function checkSemantics(body: Record<string, unknown>): { message: string
   }
   const names = new Set<string>();
   for (let i = 0; i < tools.length; i++) {
-    const name = String(tools[i]!.name);
+    // Toolsets (browser, computer, MCP) have no name of their own.
+    if (typeof tools[i]!.name !== 'string') continue;
+    const name = tools[i]!.name as string;
     if (names.has(name)) return { message: `tools.${i}.name: Tool names must be unique`, param: `tools.${i}.name` };
     names.add(name);
   }
