@@ -37,6 +37,8 @@ export function anthropicCorpus(model: string, maxTokensCap: number, size = 40):
     if (i % 9 === 4 && maxTokensCap > 2048) {
       body.max_tokens = 2048;
       body.thinking = { type: 'enabled', budget_tokens: 1024 };
+      // The API refuses thinking with a forced tool choice, so a thinking request lets the model choose.
+      if (body.tool_choice) body.tool_choice = { type: 'auto' };
     }
     if (i % 5 === 0) body.temperature = 0.5;
     if (i % 10 === 7) body.metadata = { user_id: 'user-123' };

@@ -114,14 +114,31 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   };
 }
 
-/** Rules the provider enforces that a JSON Schema cannot say. */
+const THINKING_DOCS = 'https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking';
+
+/**
+ * Rules the provider enforces that a JSON Schema cannot say. The messages are the real API's, word for
+ * word where it is known (the sampling and thinking rules), each naming the field at fault.
+ */
 export function checkSemantics(body: Record<string, unknown>): { message: string; param: string } | undefined {
   const thinking = body.thinking as Block | undefined;
   if (thinking?.type === 'enabled' && Number(thinking.budget_tokens) >= Number(body.max_tokens)) {
     return { message: 'max_tokens: must be greater than thinking.budget_tokens', param: 'max_tokens' };
   }
+  // Claude 4.5 models (Haiku 4.5 is the only model standin serves) take one sampling control, not both.
+  if (body.temperature != null && body.top_p != null) {
+    return { message: '`temperature` and `top_p` cannot both be specified for this model. Please use only one.', param: 'temperature' };
+  }
   const tools = (body.tools ?? NONE) as readonly Block[];
   const choice = body.tool_choice as Block | undefined;
+  if (thinking?.type === 'enabled') {
+    if (choice?.type === 'any' || choice?.type === 'tool') {
+      return { message: 'Thinking may not be enabled when tool_choice forces tool use.', param: 'tool_choice' };
+    }
+    if (body.temperature != null && body.temperature !== 1) {
+      return { message: `\`temperature\` may only be set to 1 when thinking is enabled. Please consult our documentation at ${THINKING_DOCS}`, param: 'temperature' };
+    }
+  }
   if (choice && choice.type !== 'none' && tools.length === 0) {
     return { message: 'tool_choice: tool_choice may only be specified while providing tools', param: 'tool_choice' };
   }
