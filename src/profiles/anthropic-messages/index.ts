@@ -13,10 +13,25 @@ import { toMessage, toStreamEvents } from './render-message.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
 import { costOf } from '../../core/usage.js';
 import { planUsage, usageOfMessage } from './usage.js';
+import { resolveThread } from './threads.js';
 
 type Body = Record<string, unknown>;
 
 function createMessage(ctx: OperationContext): OperationResult | Promise<OperationResult> {
+  const body = ctx.body as Body;
+  if (body.thread == null) return planAndAnswer(ctx);
+  return resolveThread(ctx, body).then(async (thread) => {
+    if (!thread.ok) return thread.result;
+    let answered: MessagePlan | undefined;
+    const result = await planAndAnswer({ ...ctx, body: thread.body }, (plan) => (answered = plan));
+    // The thread keeps what the answer said, under the answer's id (the same plan renders JSON and stream).
+    if (answered) await thread.save?.({ id: answered.id, content: toMessage(answered).content });
+    return result;
+  });
+}
+
+/** `keep` sees the plan an answer is rendered from (a thread stores it). */
+function planAndAnswer(ctx: OperationContext, keep?: (plan: MessagePlan) => void): OperationResult | Promise<OperationResult> {
   const body = ctx.body as Body;
   const outcome = planMessage(body, ctx.rng);
   if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
@@ -27,15 +42,16 @@ function createMessage(ctx: OperationContext): OperationResult | Promise<Operati
     return applyPromptCache(ctx, asked.points).then((cache) => {
       outcome.plan.cache = cache;
       outcome.plan.inputTokens -= cache.read + createdTokens(cache);
-      return answer(ctx, outcome.plan);
+      return answer(ctx, outcome.plan, keep);
     });
   }
-  return answer(ctx, outcome.plan);
+  return answer(ctx, outcome.plan, keep);
 }
 
-function answer(ctx: OperationContext, planned: MessagePlan): OperationResult {
+function answer(ctx: OperationContext, planned: MessagePlan, keep?: (plan: MessagePlan) => void): OperationResult {
   const body = ctx.body as Body;
   const plan = { ...planned, model: answeredModel(ctx.provider, planned.model) };
+  keep?.(plan);
   // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream): the
   // input as it is billed (cache reads and writes at their prices) and all of max_tokens, at the
   // prices credits are charged at.

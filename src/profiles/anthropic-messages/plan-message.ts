@@ -58,14 +58,16 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
     blocks.push({ type: 'thinking', text, tokens, signature: composeSignature(rng) });
   }
 
-  // After a tool result the model answers in text, so agent loops end.
-  const callTool = tools.length > 0 && choice !== 'none' && toolResults.length === 0;
+  // A forced choice (`any`, `tool`) calls a tool on every turn, after a tool result too, as the real model
+  // must; with `auto` the model answers a tool result in text, so agent loops end.
+  const forced = choice === 'any' || choice === 'tool';
+  const callTool = tools.length > 0 && choice !== 'none' && (forced || toolResults.length === 0);
   const tool = callTool ? (choice === 'tool' ? tools.find((t) => t.name === (body.tool_choice as Block).name)! : bestTool(tools, prompt)) : undefined;
 
   // A composed answer comes with its token count; other text, or text cut at a stop, is counted here.
   let counted: CountedText | undefined;
   let text: string;
-  if (tool) text = choice === 'auto' ? toolPreamble([String(tool.name)], prompt) : '';
+  if (tool) text = forced ? '' : toolPreamble([String(tool.name)], prompt);
   else if (toolResults.length) text = toolResultAnswer(rng, prompt, [textOf(toolResults[0]!.content)], Boolean(toolResults[0]!.is_error));
   else text = (counted = composeCountedAnswer(rng, prompt)).text;
 
