@@ -11,7 +11,8 @@ import { fetchAnswer, type HttpAnswer as Answer } from './support/fetch-answer.j
 let server: RunningServer;
 const examples: Record<number, { type: string; code: string }> = {};
 beforeAll(async () => {
-  server = await startStandin({}, ['aigateway']);
+  // Strict limits: a max_completion_tokens over the documented cap is refused here (served capped by default).
+  server = await startStandin({ strictLimits: true }, ['aigateway']);
   // The document's catalogue, by status: the envelope each test expects.
   const doc = (await documentOf('aigateway')) as any;
   for (const [status, response] of Object.entries(doc.paths['/v1/chat/completions'].post.responses as Record<string, any>)) {

@@ -21,6 +21,8 @@ const HELP = `usage: standin serve [options]
   --port PORT               port (default 4010; 0 picks a free one)
   --provider NAME           serve one provider at the root instead of all under /<name>
   --strict-auth             accept only the auth header each provider documents strictly
+  --strict-limits           refuse a max_tokens above a documented output cap (default: serve it
+                            capped, with an x-standin-diagnostic header)
   --keys K1,K2              accept only these API keys (default: any key not starting with 'invalid')
   --ttft-ms MS              delay before the first streamed token (default 0, at most ${PREFER_LIMITS['ttft-ms']!.max})
   --tokens-per-second N     streaming pace (default 0: as fast as possible; else ${PREFER_LIMITS['tokens-per-second']!.min} to ${PREFER_LIMITS['tokens-per-second']!.max})
@@ -72,6 +74,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         port: { type: 'string', default: '4010' },
         provider: { type: 'string' },
         'strict-auth': { type: 'boolean', default: false },
+        'strict-limits': { type: 'boolean', default: false },
         keys: { type: 'string' },
         'ttft-ms': { type: 'string', default: '0' },
         'tokens-per-second': { type: 'string', default: '0' },
@@ -219,6 +222,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       precompile: true,
       options: {
         strictAuth,
+        strictLimits: values['strict-limits'],
         acceptKeys,
         webhookHosts,
         ttftMs,

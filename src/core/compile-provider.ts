@@ -6,6 +6,7 @@
 import { addDocument, type Ajv2020Instance } from './validator.js';
 import { escapePointer, resolveNode } from './json-pointer.js';
 import type { Prices } from './usage.js';
+import { NO_CAPS, outputCapFields } from './output-cap.js';
 import type {
   CatalogueEntry,
   HeaderSpec,
@@ -161,9 +162,12 @@ function compileOperation(
     }));
 
   let hasBody = false;
+  let outputCaps: ReadonlySet<string> = NO_CAPS;
   if (op.requestBody) {
     const { node: body } = resolveNode(doc, op.requestBody, `${pointer}/requestBody`);
-    hasBody = Boolean((body.content as JsonObject | undefined)?.['application/json']);
+    const json = (body.content as JsonObject | undefined)?.['application/json'] as JsonObject | undefined;
+    hasBody = Boolean(json);
+    if (json?.schema) outputCaps = outputCapFields(doc, json.schema);
   }
 
   const catalogue = new Map<number, CatalogueEntry>();
@@ -211,6 +215,7 @@ function compileOperation(
     requiredHeaders,
     queryParams,
     hasBody,
+    outputCaps,
     maxBodyBytes: Number(op['x-standin-max-body-bytes'] ?? doc['x-standin-max-body-bytes'] ?? DEFAULT_MAX_BODY),
     successHeaders,
     sse,

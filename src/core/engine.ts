@@ -20,6 +20,7 @@ import { forcedSource } from './outcome/forced.js';
 import { settleOutcome } from './outcome/settle.js';
 import { synthesisSource } from './outcome/synthesis.js';
 import type { OutcomeSource } from './outcome/types.js';
+import { DIAGNOSTIC_HEADER } from './output-cap.js';
 import { parsePrefer } from './prefer.js';
 import { isReply, readRequest, refuse, type ReadEnv } from './read-request.js';
 import { renderResult } from './render.js';
@@ -195,7 +196,8 @@ export function createEngine(config: EngineConfig): Engine {
     const { outcome, index } = chosen instanceof Promise ? await chosen : chosen;
     let values = settles ? settleOutcome(sources, index, ctx, outcome) : undefined;
     if (values instanceof Promise) values = await values;
-    return 'reply' in outcome ? outcome.reply : renderResult(ctx, outcome.result, values);
+    const reply = 'reply' in outcome ? outcome.reply : renderResult(ctx, outcome.result, values);
+    return read.diagnostics ? withDiagnostics(reply, read.diagnostics) : reply;
   }
 
   // Compiling every request-body validator now turns a broken document into a start-up error, and
@@ -246,6 +248,11 @@ export function createEngine(config: EngineConfig): Engine {
     handle: safeHandle,
     fetch: async (request: Request) => toResponse(await safeHandle(request)),
   };
+}
+
+/** The answer with a header saying what standin changed about the request to serve it. */
+function withDiagnostics(reply: Reply, notes: string[]): Reply {
+  return { ...reply, headers: { ...reply.headers, [DIAGNOSTIC_HEADER]: notes.join('; ') } };
 }
 
 interface Target {

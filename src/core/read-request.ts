@@ -11,6 +11,7 @@ import { readBodyLimited } from './read-body.js';
 import { isJsonContentType, type EngineRequest, type Reply } from './reply.js';
 import type { ExchangeTrace } from './trace.js';
 import type { EngineOptions, OperationRuntime, ProviderRuntime, Trigger } from './types.js';
+import { validateWithOutputCaps } from './output-cap.js';
 import { describeErrors, validatorAt, type Ajv2020Instance } from './validator.js';
 
 /** What the later steps need of a request that passed every check. */
@@ -20,6 +21,8 @@ export interface ReadRequest {
   apiKey?: string;
   /** Hash of the body's structure (stream flags left out): equal requests get equal answers. */
   seed: number;
+  /** What standin changed about the request to serve it (an output limit above a stated cap). */
+  diagnostics?: string[];
 }
 
 export interface ReadEnv {
@@ -66,6 +69,7 @@ export async function readRequest(
 
   let bodyText = '';
   let body: unknown;
+  let diagnostics: string[] | undefined;
   if (op.hasBody) {
     const contentType = request.headers.get('content-type') ?? '';
     if (!isJsonContentType(contentType)) {
@@ -110,10 +114,14 @@ export async function readRequest(
   if (op.hasBody && !profile.validatesOwnBody?.includes(op.operationId)) {
     const early = profile.checkBeforeSchema?.(op.operationId, body);
     if (early) return fail('invalid-request', early.message, early.param);
-    const validate = env.bodyValidator(provider, op);
-    if (!validate(body)) {
-      const { message, param } = describeErrors(validate.errors);
+    const checked = validateWithOutputCaps(env.bodyValidator(provider, op), body, op.outputCaps, options.strictLimits);
+    if (!checked.ok) {
+      const { message, param } = describeErrors(checked.errors);
       return fail('invalid-request', message, param);
+    }
+    if (checked.notes.length) {
+      diagnostics = checked.notes;
+      trace.notes.push(...checked.notes);
     }
     const model = profile.modelOf?.(body);
     if (model !== undefined && provider.models.length > 0 && !provider.models.includes(model)) {
@@ -130,7 +138,7 @@ export async function readRequest(
     if (error instanceof JsonTooDeepError) return fail('invalid-request', `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
     throw error;
   }
-  return { body, bodyText, apiKey: auth.key, seed };
+  return diagnostics ? { body, bodyText, apiKey: auth.key, seed, diagnostics } : { body, bodyText, apiKey: auth.key, seed };
 }
 
 export function isReply(value: ReadRequest | Reply): value is Reply {

@@ -194,6 +194,8 @@ export interface OperationRuntime {
   /** `numeric`: the schema takes a number, so a digit string in the query is read as one. */
   queryParams: { name: string; schemaRef: string; required: boolean; numeric: boolean }[];
   hasBody: boolean;
+  /** Body fields whose `maximum` is a stated output cap (`x-standin-output-cap`), by Ajv instance path. */
+  outputCaps: ReadonlySet<string>;
   maxBodyBytes: number;
   successHeaders: HeaderSpec[];
   sse?: SseSpec;
@@ -242,6 +244,11 @@ export interface EngineOptions {
   chaosRate: number;
   /** Seed of each session's chaos sequence (`--chaos-seed`). */
   chaosSeed: number;
+  /**
+   * Refuse an output limit above a document's stated cap (`x-standin-output-cap`) instead of serving it
+   * capped, as the provider's docs say.
+   */
+  strictLimits: boolean;
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -253,4 +260,5 @@ export const defaultEngineOptions: EngineOptions = {
   webhookHosts: [],
   chaosRate: 0,
   chaosSeed: 0,
+  strictLimits: false,
 };
