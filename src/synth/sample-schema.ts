@@ -4,6 +4,7 @@
  * of the conversation, so calls look plausible.
  */
 import type { Rng } from '../core/hash.js';
+import { stringForPattern } from './pattern-string.js';
 import type { PromptValues } from './prompt-values.js';
 
 type Schema = Record<string, unknown> | boolean;
@@ -132,7 +133,21 @@ function sampleString(s: Record<string, unknown>, ctx: SampleContext, name: stri
   const minLength = Number(s.minLength ?? 0);
   const maxLength = typeof s.maxLength === 'number' ? s.maxLength : Infinity;
   while (value.length < minLength) value += ' more';
-  return value.slice(0, maxLength);
+  value = value.slice(0, maxLength);
+  // A pattern the value misses is met where the pattern is simple enough to write a match for.
+  if (typeof s.pattern === 'string' && !matches(s.pattern, value)) {
+    const fitted = stringForPattern(s.pattern);
+    if (fitted !== undefined && fitted.length >= minLength && fitted.length <= maxLength) value = fitted;
+  }
+  return value;
+}
+
+function matches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return true;
+  }
 }
 
 function pickType(s: Record<string, unknown>): string {

@@ -67,11 +67,14 @@ export function planMessage(body: Record<string, unknown>, rng: Rng): PlanOutcom
   // A composed answer comes with its token count; other text, or text cut at a stop, is counted here.
   let counted: CountedText | undefined;
   let text: string;
+  const format = outputSchema(body);
   if (tool) text = forced ? '' : toolPreamble([String(tool.name)], prompt);
+  else if (format) text = JSON.stringify(sampleSchema(format, { rng, topic: topicOf(prompt), root: format, prompt: promptValues(prompt) }));
   else if (toolResults.length) text = toolResultAnswer(rng, prompt, [textOf(toolResults[0]!.content)], Boolean(toolResults[0]!.is_error));
   else text = (counted = composeCountedAnswer(rng, prompt)).text;
 
-  if (!tool) {
+  // Stops steer free text only: a structured answer always parses unless max_tokens cuts it.
+  if (!tool && !format) {
     const cut = cutAtStop(text, (body.stop_sequences ?? []) as string[]);
     if (cut.text !== text) counted = undefined;
     text = cut.text;
@@ -173,6 +176,16 @@ export function checkSemantics(body: Record<string, unknown>): { message: string
     }
   }
   return undefined;
+}
+
+/**
+ * The JSON Schema a structured answer must follow: `output_config.format` (GA) or the beta
+ * `output_format`, each `{type: "json_schema", schema}`.
+ */
+function outputSchema(body: Record<string, unknown>): Block | undefined {
+  const config = body.output_config as Block | null | undefined;
+  const format = (config?.format ?? body.output_format) as Block | null | undefined;
+  return format?.type === 'json_schema' && format.schema && typeof format.schema === 'object' ? (format.schema as Block) : undefined;
 }
 
 /** The text of a turn: its text blocks, and the text inside its tool results. */
