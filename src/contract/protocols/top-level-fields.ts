@@ -12,9 +12,18 @@ export function withoutField(body: unknown, field: string): { body: unknown; fie
   return { body: rest, field };
 }
 
-/** The body with `max_tokens` one past the documented maximum; undefined when the document gives none. */
+/**
+ * The body with a top-level field just past its documented maximum; undefined when the document gives
+ * none. `max_tokens` first, unless the document marks it an output cap (`x-standin-output-cap`), which
+ * standin serves capped rather than refuses: then `temperature`, whose range every provider refuses past.
+ */
 export function maxTokensPastMaximum(body: unknown, ctx: PlanContext, op: OperationRuntime): { body: unknown; field: string; value: number } | undefined {
-  const max = maximumOf(ctx.provider.document, requestSchema(op), ['max_tokens']);
-  if (max === undefined) return undefined;
-  return { body: { ...(body as Obj), max_tokens: max + 1 }, field: 'max_tokens', value: max + 1 };
+  for (const field of ['max_tokens', 'temperature']) {
+    if (op.outputCaps.has(`/${field}`)) continue;
+    const max = maximumOf(ctx.provider.document, requestSchema(op), [field]);
+    if (max === undefined) continue;
+    const value = Number.isInteger(max) && field === 'max_tokens' ? max + 1 : max + 0.5;
+    return { body: { ...(body as Obj), [field]: value }, field, value };
+  }
+  return undefined;
 }
