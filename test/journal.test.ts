@@ -8,6 +8,10 @@ import { startServer, type RunningServer } from '../src/adapters/node-server.js'
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, type JournalEntry, type Standin } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
+import { globalKey } from '../src/core/state/store.js';
+
+/** Where the journal keeps its ring in the store. */
+const JOURNAL_KEY = globalKey('journal');
 
 // A made-up key, assembled so no file holds a string shaped like a real one.
 const KEY = ['sk-ant', 'api03', 'Gh3Jk8Lp2Zx6Cv9Bn4Mq7'].join('-');
@@ -198,6 +202,20 @@ describe('the journal endpoint', () => {
       await res.text();
     }
     expect((await small.journal.list()).map((e) => e.session)).toEqual(['n2', 'n3', 'n4']);
+  });
+
+  it('keeps the in-process store free of the key before any read, and seals each entry once', async () => {
+    const lazy = createStandin({ documents: await loadDocuments(['anthropic']) });
+    const res = await lazy.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'x-standin-session': 'lazy' }, body: '{}' }));
+    await res.text();
+    // What the store holds, as anything serialising it would see it: the sealed entry, never the key.
+    const held = JSON.stringify(await lazy.store.list(JOURNAL_KEY));
+    expect(held).toContain('"session":"lazy"');
+    expect(held).not.toContain(KEY.slice(10, 30));
+    const [first] = await lazy.journal.list();
+    const [again] = await lazy.journal.list();
+    expect(again).toEqual(first);
+    expect(JSON.stringify(first)).not.toContain(KEY.slice(10, 30));
   });
 
   it('records nothing when turned off (journal: false)', async () => {

@@ -2,7 +2,8 @@
  * The journal: every exchange standin answered, newest last, kept in the StateStore as a ring of
  * JOURNAL_CAPACITY entries, so processes sharing a store (Redis) share one journal. It observes the
  * engine's `onExchange` seam; control requests (`/_standin/*`, `/health`) are not recorded, or the
- * inspector polling the journal would fill it.
+ * inspector polling the journal would fill it. A shared store gets each entry sealed (redacted JSON
+ * text); the in-process store gets a `PendingEntry`, sealed when first read (pending-entry.ts).
  */
 import { isControlPath } from '../core/control.js';
 import type { Exchange } from '../core/engine.js';
@@ -11,7 +12,9 @@ import { globalKey, type StateStore } from '../core/state/store.js';
 import { JOURNAL_CAPACITY, type JournalEntry } from './entry.js';
 import { observeStream, sseObserver, type StreamObservation } from './observe-stream.js';
 import { isSseBody, observeSse } from '../sse/body.js';
-import { addStream, createRedactorCache, draftEntry, sealEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+import { PendingEntry } from './pending-entry.js';
+import { addStream, createRedactorCache, draftEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+import type { Json } from '../core/types.js';
 
 export interface JournalFilter {
   session?: string;
@@ -54,11 +57,12 @@ export function createJournal(options: JournalOptions): Journal {
   const capacity = options.capacity ?? JOURNAL_CAPACITY;
   const redactorFor = createRedactorCache();
 
-  async function save(draft: DraftEntry): Promise<void> {
-    const entry: JournalEntry = { id: await store.increment(LAST_ID, 1), ...draft.entry };
-    const sealed = sealEntry(entry, draft.secrets, redactorFor);
-    await store.append(ENTRIES, sealed.text, undefined, capacity);
-    options.onEntry?.(sealed.entry);
+  /** Records an exchange; `draft` builds its entry, now (a shared store, a log line) or when first read. */
+  async function save(draft: () => DraftEntry): Promise<void> {
+    const pending = new PendingEntry(await store.increment(LAST_ID, 1), draft, redactorFor);
+    // The in-process store keeps the object itself (see StateStore.inProcess); others keep JSON text.
+    await store.append(ENTRIES, store.inProcess ? (pending as unknown as Json) : pending.sealed(), undefined, capacity);
+    if (options.onEntry) options.onEntry(JSON.parse(pending.sealed()) as JournalEntry);
   }
 
   return {
@@ -66,11 +70,12 @@ export function createJournal(options: JournalOptions): Journal {
     async list(filter = {}) {
       const status = statusTest(filter.status);
       const out: JournalEntry[] = [];
-      for (const sealed of await store.list(ENTRIES)) {
-        if (typeof sealed !== 'string') continue;
-        // Each entry starts `{"id":N,`: a poller asking for what is new parses only that.
-        if (filter.after !== undefined && idOf(sealed) <= filter.after) continue;
-        const e = JSON.parse(sealed) as JournalEntry;
+      for (const item of await store.list(ENTRIES)) {
+        const pending = item instanceof PendingEntry ? item : undefined;
+        if (!pending && typeof item !== 'string') continue;
+        // Each sealed entry starts `{"id":N,`: a poller asking for what is new parses only that.
+        if (filter.after !== undefined && (pending ? pending.id : idOf(item as string)) <= filter.after) continue;
+        const e = JSON.parse(pending ? pending.sealed() : (item as string)) as JournalEntry;
         if ((filter.session === undefined || e.session === filter.session) && (filter.provider === undefined || e.provider === filter.provider) && status(e.status)) out.push(e);
       }
       return out;
@@ -84,13 +89,15 @@ export function createJournal(options: JournalOptions): Journal {
     async observe(exchange) {
       const path = pathOf(exchange.request.url);
       if (isControlPath(path.split('?', 1)[0]!)) return;
-      const draft = draftEntry(exchange, path, options.credentialFromBody);
+      const draft = () => draftEntry(exchange, path, options.credentialFromBody);
       const { body, headers } = exchange.reply;
       if (body === null || typeof body === 'string') return save(draft);
-      const onEnd = (seen: StreamObservation) => {
-        addStream(draft, exchange.startedAt, seen);
-        return save(draft);
-      };
+      const onEnd = (seen: StreamObservation) =>
+        save(() => {
+          const streamed = draft();
+          addStream(streamed, exchange.startedAt, seen);
+          return streamed;
+        });
       if (isSseBody(body)) return { ...exchange.reply, body: observeSse(body, sseObserver({ startedAt: exchange.startedAt, onEnd })) };
       const sse = /^text\/event-stream\b/i.test(headers['content-type'] ?? '');
       const watched = observeStream(body, {

@@ -72,3 +72,32 @@ describe('clock', () => {
     await expect(a.advance(-1)).rejects.toThrow(RangeError);
   });
 });
+
+describe('memory store lists as rings', () => {
+  it('keeps the newest items in order however often the ring wraps', async () => {
+    const store = createMemoryStore();
+    for (let i = 1; i <= 1_003; i++) expect(await store.append('ring', i, undefined, 4)).toBe(Math.min(i, 4));
+    expect(await store.list('ring')).toEqual([1_000, 1_001, 1_002, 1_003]);
+    expect(await store.get('ring')).toEqual([1_000, 1_001, 1_002, 1_003]);
+  });
+
+  it('follows a maximum that changes, and appends to a list written with set', async () => {
+    const store = createMemoryStore();
+    for (let i = 1; i <= 7; i++) await store.append('ring', i, undefined, 5);
+    await store.append('ring', 8, undefined, 3);
+    expect(await store.list('ring')).toEqual([6, 7, 8]);
+    await store.append('ring', 9);
+    expect(await store.list('ring')).toEqual([6, 7, 8, 9]);
+    await store.set('plain', ['a']);
+    expect(await store.append('plain', 'b', undefined, 2)).toBe(2);
+    expect(await store.list('plain')).toEqual(['a', 'b']);
+  });
+
+  it('hands out a copy of a ring that has wrapped', async () => {
+    const store = createMemoryStore();
+    for (let i = 1; i <= 5; i++) await store.append('ring', i, undefined, 3);
+    const list = await store.list('ring');
+    list.reverse();
+    expect(await store.list('ring')).toEqual([3, 4, 5]);
+  });
+});

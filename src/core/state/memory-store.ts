@@ -1,9 +1,13 @@
-/** The default state store: one process's memory, expired lazily on read and by a bounded sweep. */
+/**
+ * The default state store: one process's memory, expired lazily on read and by a bounded sweep. Values
+ * are kept as given, never serialised (`inProcess`); lists are rings (ring.ts).
+ */
 import type { Json } from '../types.js';
+import { Ring } from './ring.js';
 import type { StateStore } from './store.js';
 
 interface Entry {
-  value: Json;
+  value: Json | Ring;
   /** Real-time deadline (Date.now()), or Infinity. */
   expires: number;
 }
@@ -24,7 +28,7 @@ export function createMemoryStore(): StateStore {
     return entry;
   }
 
-  function put(key: string, value: Json, ttlMs: number | undefined): void {
+  function put(key: string, value: Json | Ring, ttlMs: number | undefined): void {
     entries.set(key, { value, expires: ttlMs === undefined ? Infinity : Date.now() + ttlMs });
     if (++writesSinceSweep >= SWEEP_AT && entries.size >= SWEEP_AT) {
       writesSinceSweep = 0;
@@ -41,8 +45,14 @@ export function createMemoryStore(): StateStore {
     return sum;
   }
 
+  function valueAt(key: string): Json | undefined {
+    const value = live(key)?.value;
+    return value instanceof Ring ? value.toArray() : value;
+  }
+
   return {
-    get: async (key) => live(key)?.value,
+    inProcess: true,
+    get: async (key) => valueAt(key),
     set: async (key, value, ttlMs) => put(key, value, ttlMs),
     increment: async (key, by, ttlMs) => add(key, by, ttlMs),
     incrementMany: async (increments, ttlMs) => increments.map(([key, by]) => add(key, by, ttlMs)),
@@ -51,17 +61,18 @@ export function createMemoryStore(): StateStore {
     },
     append: async (key, value, ttlMs, maxLength) => {
       const entry = live(key);
-      if (entry && Array.isArray(entry.value)) {
-        entry.value.push(value);
-        if (maxLength !== undefined && entry.value.length > maxLength) entry.value.splice(0, entry.value.length - maxLength);
-        return entry.value.length;
-      }
-      put(key, [value], ttlMs);
-      return 1;
+      if (entry?.value instanceof Ring) return entry.value.push(value, maxLength);
+      const ring = new Ring();
+      // A list written with `set` is appended to, as a shared store would.
+      if (Array.isArray(entry?.value)) for (const item of entry.value) ring.push(item);
+      const length = ring.push(value, maxLength);
+      if (entry) entry.value = ring;
+      else put(key, ring, ttlMs);
+      return length;
     },
     list: async (key) => {
       const value = live(key)?.value;
-      return Array.isArray(value) ? value.slice() : [];
+      return value instanceof Ring ? value.toArray() : Array.isArray(value) ? value.slice() : [];
     },
     clear: async (prefix) => {
       if (prefix === '') entries.clear();

@@ -12,6 +12,12 @@
 import type { Json } from '../types.js';
 
 export interface StateStore {
+  /**
+   * The store lives in this process's memory and keeps values as given, never serialised (the default
+   * in-memory store). A caller may then keep a value whose JSON form is made only when it is read: the
+   * journal keeps each exchange unsealed and serialises and redacts it the first time it is read.
+   */
+  readonly inProcess?: boolean;
   get(key: string): Promise<Json | undefined>;
   set(key: string, value: Json, ttlMs?: number): Promise<void>;
   /** Adds `by` to the number at `key` (0 when absent) atomically and returns the sum. */

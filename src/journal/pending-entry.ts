@@ -1,0 +1,38 @@
+/**
+ * An exchange recorded but not yet sealed. Building an entry, serialising it and passing it through the
+ * redactor costs more than answering a small request, and most exchanges are never read: where the
+ * store keeps values in this process (`inProcess`), the journal keeps this instead and seals it the
+ * first time anything reads it. The exchange sits in private fields, so nothing can serialise it
+ * unsealed: its JSON form (`toJSON`) is the sealed, redacted entry.
+ */
+import type { JournalEntry } from './entry.js';
+import { sealEntry, type DraftEntry, type RedactorCache } from './record-exchange.js';
+
+export class PendingEntry {
+  #draft: (() => DraftEntry) | undefined;
+  #redactorFor: RedactorCache;
+  #sealed: string | undefined;
+
+  constructor(
+    readonly id: number,
+    draft: () => DraftEntry,
+    redactorFor: RedactorCache,
+  ) {
+    this.#draft = draft;
+    this.#redactorFor = redactorFor;
+  }
+
+  /** The entry's redacted JSON text, made once; the exchange behind it is let go. */
+  sealed(): string {
+    if (this.#sealed === undefined) {
+      const draft = this.#draft!();
+      this.#sealed = sealEntry({ id: this.id, ...draft.entry }, draft.secrets, this.#redactorFor).text;
+      this.#draft = undefined;
+    }
+    return this.#sealed;
+  }
+
+  toJSON(): JournalEntry {
+    return JSON.parse(this.sealed()) as JournalEntry;
+  }
+}
