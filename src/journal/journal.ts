@@ -13,7 +13,7 @@ import { JOURNAL_CAPACITY, type JournalEntry } from './entry.js';
 import { observeStream, sseObserver, type StreamObservation } from './observe-stream.js';
 import { isSseBody, observeSse } from '../sse/body.js';
 import { PendingEntry } from './pending-entry.js';
-import { addStream, createRedactorCache, draftEntry, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+import { addStream, createRedactorCache, draftEntry, keptOf, type RecordedExchange, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
 import type { Json } from '../core/types.js';
 
 export interface JournalFilter {
@@ -89,25 +89,27 @@ export function createJournal(options: JournalOptions): Journal {
     async observe(exchange) {
       const path = pathOf(exchange.request.url);
       if (isControlPath(path.split('?', 1)[0]!)) return;
-      const draft = () => draftEntry(exchange, path, options.credentialFromBody);
-      const { body, headers } = exchange.reply;
-      if (body === null || typeof body === 'string') return save(draft);
-      const onEnd = (seen: StreamObservation) =>
-        save(() => {
-          const streamed = draft();
-          addStream(streamed, exchange.startedAt, seen);
-          return streamed;
-        });
-      if (isSseBody(body)) return { ...exchange.reply, body: observeSse(body, sseObserver({ startedAt: exchange.startedAt, onEnd })) };
-      const sse = /^text\/event-stream\b/i.test(headers['content-type'] ?? '');
-      const watched = observeStream(body, {
-        sse,
-        startedAt: exchange.startedAt,
-        onEnd,
-      });
-      return { ...exchange.reply, body: watched };
+      // Only what the entry needs is kept until it is read: closures made here would keep the whole
+      // exchange (and the socket behind its request) alive, so they are made in `record`.
+      return record(keptOf(exchange), path);
     },
   };
+
+  function record(kept: RecordedExchange, path: string): Promise<void> | Reply {
+    const draft = () => draftEntry(kept, path, options.credentialFromBody);
+    const { reply, startedAt } = kept;
+    const body = reply.body;
+    if (body === null || typeof body === 'string') return save(draft);
+    const onEnd = (seen: StreamObservation) =>
+      save(() => {
+        const streamed = draft();
+        addStream(streamed, startedAt, seen);
+        return streamed;
+      });
+    if (isSseBody(body)) return { ...reply, body: observeSse(body, sseObserver({ startedAt, onEnd })) };
+    const sse = /^text\/event-stream\b/i.test(reply.headers['content-type'] ?? '');
+    return { ...reply, body: observeStream(body, { sse, startedAt, onEnd }) };
+  }
 }
 
 /** The id at the start of a sealed entry (`{"id":123,...`). */

@@ -22,7 +22,21 @@ export interface DraftEntry {
   secrets: string[];
 }
 
-export function draftEntry(exchange: Exchange, path: string, credentialFromBody?: CredentialFromBody): DraftEntry {
+/**
+ * What an entry is built from: the exchange without its request object, which (from the Node server)
+ * holds the socket and its buffers, too much to keep alive until an entry is read.
+ */
+export interface RecordedExchange extends Omit<Exchange, 'request'> {
+  request: Pick<Exchange['request'], 'method' | 'headers'>;
+}
+
+/** The part of an exchange kept for its entry. */
+export function keptOf(exchange: Exchange): RecordedExchange {
+  const { request, reply, trace, startedAt, durationMs } = exchange;
+  return { request: { method: request.method, headers: request.headers }, reply, trace, startedAt, durationMs };
+}
+
+export function draftEntry(exchange: RecordedExchange, path: string, credentialFromBody?: CredentialFromBody): DraftEntry {
   const { request, reply, trace } = exchange;
   const sent = headerRecord(request.headers);
   const secrets = secretsInHeaders(sent);
@@ -90,7 +104,7 @@ function redactStrings(value: unknown, redact: Redact): unknown {
 }
 
 /** The request's headers as a record; a header object with only `get` (rare) yields none. */
-function headerRecord(headers: Exchange['request']['headers']): Record<string, string> {
+function headerRecord(headers: RecordedExchange['request']['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   const each = (headers as { forEach?: (cb: (value: string, name: string) => void) => void }).forEach;
   if (typeof each === 'function') each.call(headers, (value, name) => (out[name.toLowerCase()] = value));
