@@ -37,6 +37,8 @@ export interface StandinConfig {
   validators?: Record<string, Record<string, () => Validator>>;
   /** Where state lives (rate limits, credits, caches, sessions); in memory by default. */
   store?: EngineConfig['store'];
+  /** standin's clock, when not `createClock(store)` (see EngineConfig.clock). */
+  clock?: EngineConfig['clock'];
   /** Outcome sources between `Prefer: code=` and synthesis (chaos, limits, fixtures), in order. */
   sources?: EngineConfig['sources'];
   /** Further `/_standin/*` routes. */
@@ -107,6 +109,7 @@ export function createStandin(config: StandinConfig): Standin {
     options: { ...defaultEngineOptions, ...config.options },
     precompile: config.precompile,
     store,
+    clock: config.clock,
     // Rate limits come after the caller's sources (chaos) and before fixtures and synthesis, so
     // what a fixture answers is counted too.
     sources: [...(config.sources ?? []), ...stateSources(config), fixtures],

@@ -62,6 +62,16 @@ describe('the clock', () => {
   it('refuses a negative advance', async () => {
     expect((await control('clock', { method: 'POST', body: JSON.stringify({ advanceMs: -5 }) })).status).toBe(400);
   });
+
+  it('is the clock the caller passes, when it passes one (a fleet worker told of every offset change)', async () => {
+    let now = 1_000_000;
+    const clock = { now: async () => now, advance: async (ms: number) => (now += ms) };
+    const own = createStandin({ documents: await loadDocuments(['anthropic']), clock });
+    const read = async (init?: RequestInit) => ((await (await own.fetch(new Request('http://standin.test/_standin/clock', init))).json()) as { now: number }).now;
+    expect(await read()).toBe(1_000_000);
+    expect(await read({ method: 'POST', body: JSON.stringify({ advanceMs: 5 }) })).toBe(1_000_005);
+    expect(now).toBe(1_000_005);
+  });
 });
 
 describe('control endpoints', () => {

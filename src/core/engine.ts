@@ -72,6 +72,12 @@ export interface EngineConfig {
   /** Where state lives; in memory by default. */
   store?: StateStore;
   /**
+   * standin's time; by default `createClock(store)`, which reads the offset from the store on every
+   * `now()`. A process that learns the offset another way (a fleet worker told of every change) passes
+   * its own, which must agree with the store's offset.
+   */
+  clock?: Clock;
+  /**
    * Outcome sources asked after `Prefer: code=` and before synthesis, in this order (chaos, state,
    * fixtures). Each answers an outcome or `undefined`; a source with a `settle` hook is also told what
    * was answered (status, usage) before it is rendered.
@@ -111,7 +117,7 @@ export function createEngine(config: EngineConfig): Engine {
   const routers = new Map(config.providers.map((p) => [p.name, createRouter(p.operations)]));
   const byName = new Map(config.providers.map((p) => [p.name, p]));
   const store = config.store ?? createMemoryStore();
-  const clock = createClock(store);
+  const clock = config.clock ?? createClock(store);
   // Chaos comes first among the configurable sources: a fault is drawn before limits or fixtures answer.
   const sources: OutcomeSource[] = [forcedSource, chaosSource, ...(config.sources ?? []), synthesisSource];
   const settles = sources.some((s) => s.settle);

@@ -6,7 +6,8 @@
  */
 import { globalKey, type StateStore } from './store.js';
 
-const OFFSET_KEY = globalKey('clock-offset-ms');
+/** Where the offset (milliseconds, a number; absent means 0) is kept. */
+export const CLOCK_OFFSET_KEY = globalKey('clock-offset-ms');
 
 export interface Clock {
   /** standin's current time in epoch milliseconds. */
@@ -17,10 +18,10 @@ export interface Clock {
 
 export function createClock(store: StateStore, wall: () => number = Date.now): Clock {
   return {
-    now: async () => wall() + (((await store.get(OFFSET_KEY)) as number | undefined) ?? 0),
+    now: async () => wall() + (((await store.get(CLOCK_OFFSET_KEY)) as number | undefined) ?? 0),
     advance: async (ms) => {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceMs must be a non-negative number');
-      return wall() + (await store.increment(OFFSET_KEY, ms));
+      return wall() + (await store.increment(CLOCK_OFFSET_KEY, ms));
     },
   };
 }
