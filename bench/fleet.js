@@ -3,11 +3,18 @@
 // per-round ratios). Servers are `standin serve` child processes on 127.0.0.1 (port 0); this process
 // drives the load with autocannon for a fixed, bounded time, then kills every child it started.
 //
-// On a 2-core machine the load generator itself needs most of a core, so --workers 2 cannot double
-// throughput here; the ratio says what a second worker adds on this machine, not on a larger one.
+// Placement, as in the other benches (bench/lib.js): every server-side process (standin, its workers,
+// which inherit the primary's CPU affinity, and redis-server) runs on core 0, and this process (the
+// load) on core 1. Unpinned, the candidate with more processes (two workers and a primary; standin and
+// redis-server) would also take whatever the load generator leaves of core 1, which the single-process
+// baseline cannot use, and the load generator would be starved by whichever servers the scheduler put
+// beside it. Pinned, both sides of each pair get the same CPU, so a ratio says what the fleet machinery
+// (IPC to the primary, Redis round trips) costs per request: on this 2-core machine --workers 2 cannot
+// beat one worker (the ceiling is 1.0); on a machine with a core per worker it scales instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
+import { pinLoad, serverCommand } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,10 +35,16 @@ function freePort() {
   });
 }
 
-/** Spawns a child and resolves once its output matches `ready` (bounded). */
+/** `command args` on the server core (taskset), when this machine can pin. */
+function onServerCore(command, args) {
+  const [pinned, pinnedArgs] = serverCommand(args);
+  return pinned === 'taskset' ? ['taskset', [...pinnedArgs.slice(0, 2), command, ...args]] : [command, args];
+}
+
+/** Spawns a child on the server core and resolves once its output matches `ready` (bounded). */
 function startProcess(command, args, ready, ms = 120_000) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...onServerCore(command, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} not ready within ${ms} ms:\n${out}`)), ms);
@@ -103,7 +116,8 @@ function report(title, baseName, candidateName, { base, candidate, ratios }) {
   console.log(`  ratio ${`${candidateName} / ${baseName}`.padEnd(40)} ${median(ratios).toFixed(2)} (per round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
 }
 
-console.log(`\nstandin as a fleet: POST /v1/messages non-streaming, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS}s, Node ${process.version}, 127.0.0.1`);
+const placement = pinLoad();
+console.log(`\nstandin as a fleet: POST /v1/messages non-streaming, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS}s, Node ${process.version}, 127.0.0.1, ${placement}`);
 report('--workers 2 against one worker (state in the primary):', 'serve --workers 1', 'serve --workers 2', await compare(['--workers', '1'], ['--workers', '2']));
 
 if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
