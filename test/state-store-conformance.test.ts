@@ -95,6 +95,29 @@ describe.each(stores)('StateStore conformance: %s', (_name, open, skip) => {
     expect(await store.get('existing')).toBe(6);
   });
 
+  it.skipIf(skip)('increments several counters in one call: in order, each atomically, the ttl only for those it creates', async () => {
+    const store = await open();
+    expect(store.incrementMany, 'every store offers incrementMany').toBeTypeOf('function');
+    const many = store.incrementMany!.bind(store);
+    expect(await many([])).toEqual([]);
+    await store.set('b', 10);
+    expect(await many([['a', 1], ['b', 2], ['a', 0.5], ['c', 0.1]], 60)).toEqual([1, 12, 1.5, 0.1]);
+    expect(await many([['c', 0.2]])).toEqual([0.1 + 0.2]);
+    // Concurrent calls interleave only between whole increments: every sum is seen once.
+    const sums = await Promise.all(Array.from({ length: 30 }, () => many([['x', 1], ['y', 2]])));
+    expect(new Set(sums.map(([x]) => x)).size).toBe(30);
+    expect(new Set(sums.map(([, y]) => y)).size).toBe(30);
+    expect(sums.every(([x, y]) => x! >= 1 && x! <= 30 && y! % 2 === 0)).toBe(true);
+    expect([await store.get('x'), await store.get('y')]).toEqual([30, 60]);
+    // It agrees with one increment at a time on the same keys.
+    expect(await store.increment('x', 1)).toBe(31);
+    await sleep(150);
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.get('c')).toBeUndefined();
+    expect(await store.get('b')).toBe(12);
+    expect(await store.get('x')).toBe(31);
+  });
+
   it.skipIf(skip)('deletes a value and a list', async () => {
     const store = await open();
     await store.set('v', 1);

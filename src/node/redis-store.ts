@@ -33,24 +33,36 @@ export interface RedisStoreOptions {
  * The TTL applies only when the key is created, as in the memory store; an existing key keeps its own.
  * `%.17g` keeps every bit of the double, so sums are exactly what JavaScript would compute.
  */
-const INCREMENT = `
-local kind = redis.call('TYPE', KEYS[1]).ok
-local by = tonumber(ARGV[1])
-if kind == 'string' then
-  local sum = string.format('%.17g', (tonumber(redis.call('GET', KEYS[1])) or 0) + by)
-  redis.call('SET', KEYS[1], sum, 'KEEPTTL')
+const ADD = `
+local function add(key, by, ttlArg)
+  local kind = redis.call('TYPE', key).ok
+  if kind == 'string' then
+    local sum = string.format('%.17g', (tonumber(redis.call('GET', key)) or 0) + by)
+    redis.call('SET', key, sum, 'KEEPTTL')
+    return sum
+  end
+  local ttl = -1
+  if kind ~= 'none' then
+    ttl = redis.call('PTTL', key)
+    redis.call('DEL', key)
+  elseif ttlArg ~= '' then
+    ttl = tonumber(ttlArg)
+  end
+  local sum = string.format('%.17g', by)
+  if ttl > 0 then redis.call('SET', key, sum, 'PX', ttl) else redis.call('SET', key, sum) end
   return sum
 end
-local ttl = -1
-if kind ~= 'none' then
-  ttl = redis.call('PTTL', KEYS[1])
-  redis.call('DEL', KEYS[1])
-elseif ARGV[2] ~= '' then
-  ttl = tonumber(ARGV[2])
-end
-local sum = string.format('%.17g', by)
-if ttl > 0 then redis.call('SET', KEYS[1], sum, 'PX', ttl) else redis.call('SET', KEYS[1], sum) end
-return sum
+`;
+
+const INCREMENT = `${ADD}
+return add(KEYS[1], tonumber(ARGV[1]), ARGV[2])
+`;
+
+/** The increment above for every key in order (ARGV: the ttl, then one amount per key), in one script: one round trip. */
+const INCREMENT_MANY = `${ADD}
+local sums = {}
+for i, key in ipairs(KEYS) do sums[i] = add(key, tonumber(ARGV[i + 1]), ARGV[1]) end
+return sums
 `;
 
 /**
@@ -122,14 +134,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
 
   const shas = new Map<string, string>();
   /** EVALSHA, sending the script itself only when Redis does not know it yet (or forgot it). */
-  async function run(script: string, key: string, args: string[]): Promise<unknown> {
+  async function run(script: string, keys: string | string[], args: string[]): Promise<unknown> {
     let sha = shas.get(script);
     if (!sha) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+    const keyArgs = typeof keys === 'string' ? ['1', keys] : [String(keys.length), ...keys];
     try {
-      return await client.sendCommand(['EVALSHA', sha, '1', key, ...args]);
+      return await client.sendCommand(['EVALSHA', sha, ...keyArgs, ...args]);
     } catch (error) {
       if (!/NOSCRIPT/.test(describe(error))) throw error;
-      return client.sendCommand(['EVAL', script, '1', key, ...args]);
+      return client.sendCommand(['EVAL', script, ...keyArgs, ...args]);
     }
   }
 
@@ -167,6 +180,18 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
       guard('increment', async () => {
         if (!Number.isFinite(by)) throw new RangeError(`increment by ${by}: not a finite number`);
         return Number(await run(INCREMENT, ns(key), [String(by), ttlArg(ttlMs)]));
+      }),
+    incrementMany: (increments, ttlMs) =>
+      guard('incrementMany', async () => {
+        if (increments.length === 0) return [];
+        const bad = increments.find(([, by]) => !Number.isFinite(by));
+        if (bad) throw new RangeError(`increment by ${bad[1]}: not a finite number`);
+        const sums = (await run(
+          INCREMENT_MANY,
+          increments.map(([key]) => ns(key)),
+          [ttlArg(ttlMs), ...increments.map(([, by]) => String(by))],
+        )) as string[];
+        return sums.map(Number);
       }),
     delete: (key) =>
       guard('delete', async () => {
