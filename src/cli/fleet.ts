@@ -9,8 +9,10 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { SERVER_DEFAULTS } from '../adapters/server-guards.js';
 import { createMemoryStore } from '../core/state/memory-store.js';
+import type { Clock } from '../core/state/clock.js';
 import type { StateStore } from '../core/state/store.js';
-import { createIpcStore, serveStoreOverIpc, type IpcChannel } from '../node/ipc-store.js';
+import { createIpcClock } from '../node/ipc-clock.js';
+import { createIpcStore, createIpcStoreServer, type IpcChannel } from '../node/ipc-store.js';
 import { createRedisStore } from '../node/redis-store.js';
 
 export interface FleetPlan {
@@ -41,13 +43,18 @@ export function startFleetWorker(): void {
   process.once('disconnect', exitEarly);
 }
 
-/** The store of this process: Redis, the primary's store over IPC (a worker), or undefined (memory). */
-export async function openStore(plan: FleetPlan): Promise<StateStore | undefined> {
-  if (plan.redisUrl) return createRedisStore({ url: plan.redisUrl });
-  if (!isFleetWorker()) return undefined;
-  const store = createIpcStore(process as unknown as IpcChannel);
+/**
+ * The store of this process: Redis, the primary's store over IPC (a worker), or undefined (memory).
+ * A worker on the primary's store also keeps the clock's offset the primary pushes to it (ipc-clock.ts);
+ * otherwise the clock is read from the store (undefined).
+ */
+export async function openStore(plan: FleetPlan): Promise<{ store?: StateStore; clock?: Clock }> {
+  if (plan.redisUrl) return { store: await createRedisStore({ url: plan.redisUrl }) };
+  if (!isFleetWorker()) return {};
+  const channel = process as unknown as IpcChannel;
+  const store = createIpcStore(channel);
   process.once('disconnect', () => store.fail('the IPC channel closed'));
-  return store;
+  return { store, clock: createIpcClock(channel, store) };
 }
 
 /** A worker tells the primary it is listening (the primary prints the banner once for all). */
@@ -86,7 +93,7 @@ export async function runPrimary(plan: FleetPlan, argv: string[], banner: (url: 
       return 1;
     }
   }
-  const store = plan.redisUrl ? undefined : createMemoryStore();
+  const storeServer = plan.redisUrl ? undefined : createIpcStoreServer(createMemoryStore());
   cluster.setupPrimary({ args: ['serve', ...argv] });
   // From the first fork on, a signal stops every worker (even one still starting) before the primary.
   const onSignal = () => void stopAll(0);
@@ -104,7 +111,7 @@ export async function runPrimary(plan: FleetPlan, argv: string[], banner: (url: 
 
   function fork(): Worker {
     const worker = cluster.fork({ STANDIN_FLEET_WORKER: '1' });
-    if (store) serveStoreOverIpc(worker as unknown as IpcChannel, store);
+    const stopServing = storeServer?.serve(worker as unknown as IpcChannel);
     worker.on('message', (message: { standinListening?: string }) => {
       if (typeof message?.standinListening !== 'string') return;
       listening.add(worker);
@@ -112,6 +119,7 @@ export async function runPrimary(plan: FleetPlan, argv: string[], banner: (url: 
       resolveFirst(message.standinListening);
     });
     worker.on('exit', (code, signal) => {
+      stopServing?.(); // a clock advance waits for no acknowledgement from it
       const wasListening = listening.delete(worker);
       if (stopping) return;
       if (!started) {

@@ -187,8 +187,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (plan.workers > 1 && cluster.isPrimary) return runPrimary(plan, argv, banner);
   if (isFleetWorker()) startFleetWorker();
   let store;
+  let clock;
   try {
-    store = await openStore(plan);
+    ({ store, clock } = await openStore(plan));
   } catch (error) {
     console.error(`standin serve: ${(error as Error).message}`);
     return 1;
@@ -235,6 +236,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       rateLimits,
       credits,
       store,
+      clock,
     });
   } catch (error) {
     if (!(error instanceof FixtureError)) throw error;

@@ -1,77 +1,111 @@
 /**
- * The state store of `standin serve --workers N`: each worker's store forwards every operation over the
- * cluster's IPC channel to the primary process, which answers it from one store (its memory store). So
+ * The state store of `standin serve --workers N`: each worker's store forwards its operations over the
+ * cluster's IPC channel to the primary process, which answers them from one store (its memory store). So
  * `fail-first` counts, the virtual clock, Runware tasks and everything else in the store are shared by
  * all workers, and each operation is atomic because the primary runs them one at a time on one thread.
  *
+ * Batching: every operation a worker issues in one turn of its event loop (across all the requests it
+ * is serving) goes to the primary in ONE message, answered in one message, so a busy worker pays the
+ * channel's per-message cost (a JSON serialisation, a pipe write, a wake-up of the primary) once per
+ * turn instead of once per operation. The primary starts a batch's operations in the order they were
+ * issued, one after another, so each stays atomic and operations on one key keep their order.
+ *
  * Messages are plain objects (the IPC channel serialises them as JSON); values are JSON already.
  */
-import { StateStoreError, type StateStore } from '../core/state/store.js';
+import { incrementAll, StateStoreError, type StateStore } from '../core/state/store.js';
 import type { Json } from '../core/types.js';
+import { sendQuietly, type IpcChannel } from './ipc-channel.js';
+import { publishClockChanges, touchesClock, type ClockPublisher } from './ipc-clock.js';
 
-/** What both ends of an IPC channel offer: a worker's `process`, or the primary's `cluster.Worker`. */
-export interface IpcChannel {
-  send(message: unknown, callback?: (error: Error | null) => void): boolean;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
-  off(event: 'message', listener: (message: unknown) => void): unknown;
-}
+export type { IpcChannel } from './ipc-channel.js';
 
-type Operation = 'get' | 'set' | 'increment' | 'delete' | 'append' | 'list' | 'clear';
+type Operation = 'get' | 'set' | 'increment' | 'incrementMany' | 'delete' | 'append' | 'list' | 'clear';
 
-interface StoreCall {
-  standinStore: number;
+export interface StoreCall {
   op: Operation;
   key: string;
   value?: Json;
   by?: number;
   ttlMs?: number;
   maxLength?: number;
+  /** incrementMany: [key, by] pairs (`key` is then unused). */
+  increments?: [string, number][];
 }
+
+interface StoreBatch {
+  standinStoreBatch: number;
+  calls: StoreCall[];
+}
+
+/** One result per call, in order: `{ value }` (absent when the answer is undefined) or `{ error }`. */
+type StoreResult = { value?: Json; error?: string };
 
 interface StoreAnswer {
   standinStoreAnswer: number;
-  value?: Json;
-  error?: string;
+  results: StoreResult[];
 }
 
 /** An operation the primary has not answered within this time fails (the primary is stuck or gone). */
 const ANSWER_TIMEOUT_MS = 10_000;
 
-/** The worker's end: a StateStore whose operations the primary carries out. */
+interface Waiting {
+  call: StoreCall;
+  resolve: (value: Json | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+/** The worker's end: a StateStore whose operations the primary carries out, a turn's worth at a time. */
 export function createIpcStore(channel: IpcChannel, timeoutMs = ANSWER_TIMEOUT_MS): StateStore & { fail(reason: string): void } {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (value: Json | undefined) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  let queued: Waiting[] = [];
+  const sent = new Map<number, { calls: Waiting[]; timer: ReturnType<typeof setTimeout> }>();
 
   channel.on('message', (message) => {
     const answer = message as StoreAnswer;
     if (typeof answer?.standinStoreAnswer !== 'number') return;
-    const call = pending.get(answer.standinStoreAnswer);
-    if (!call) return;
-    pending.delete(answer.standinStoreAnswer);
-    clearTimeout(call.timer);
-    if (answer.error !== undefined) call.reject(new StateStoreError(`the primary process's store: ${answer.error}`));
-    else call.resolve(answer.value);
+    const batch = sent.get(answer.standinStoreAnswer);
+    if (!batch) return;
+    sent.delete(answer.standinStoreAnswer);
+    clearTimeout(batch.timer);
+    batch.calls.forEach((waiting, i) => {
+      const result = answer.results?.[i];
+      if (!result) waiting.reject(new StateStoreError(`${waiting.call.op}: the primary process answered no result`));
+      else if (result.error !== undefined) waiting.reject(new StateStoreError(`the primary process's store: ${result.error}`));
+      else waiting.resolve(result.value);
+    });
   });
 
-  function ask(call: Omit<StoreCall, 'standinStore'>): Promise<Json | undefined> {
+  function failBatch(id: number, why: (call: StoreCall) => string): void {
+    const batch = sent.get(id);
+    if (!batch) return;
+    sent.delete(id);
+    clearTimeout(batch.timer);
+    for (const waiting of batch.calls) waiting.reject(new StateStoreError(why(waiting.call)));
+  }
+
+  /** Sends what this turn queued as one message. */
+  function flush(): void {
+    const calls = queued;
+    queued = [];
+    const id = nextId++;
+    const timer = setTimeout(() => failBatch(id, (call) => `${call.op}: the primary process did not answer within ${timeoutMs} ms`), timeoutMs);
+    timer.unref?.();
+    sent.set(id, { calls, timer });
+    const unreachable = (error: Error) => failBatch(id, (call) => `${call.op}: cannot reach the primary process: ${error.message}`);
+    try {
+      const batch: StoreBatch = { standinStoreBatch: id, calls: calls.map((c) => c.call) };
+      channel.send(batch, (error) => error && unreachable(error));
+    } catch (error) {
+      unreachable(error as Error);
+    }
+  }
+
+  function ask(call: StoreCall): Promise<Json | undefined> {
     return new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new StateStoreError(`${call.op}: the primary process did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      timer.unref?.();
-      pending.set(id, { resolve, reject, timer });
-      const fail = (error: Error) => {
-        if (!pending.delete(id)) return;
-        clearTimeout(timer);
-        reject(new StateStoreError(`${call.op}: cannot reach the primary process: ${error.message}`));
-      };
-      try {
-        channel.send({ standinStore: id, ...call }, (error) => error && fail(error));
-      } catch (error) {
-        fail(error as Error);
-      }
+      // The first operation of a turn schedules the send after the turn's I/O callbacks, so every
+      // request that runs in this turn adds to the same message.
+      if (queued.length === 0) setImmediate(flush);
+      queued.push({ call, resolve, reject });
     });
   }
 
@@ -79,62 +113,91 @@ export function createIpcStore(channel: IpcChannel, timeoutMs = ANSWER_TIMEOUT_M
     get: (key) => ask({ op: 'get', key }),
     set: async (key, value, ttlMs) => void (await ask({ op: 'set', key, value, ttlMs })),
     increment: async (key, by, ttlMs) => (await ask({ op: 'increment', key, by, ttlMs })) as number,
+    incrementMany: async (increments, ttlMs) => (await ask({ op: 'incrementMany', key: '', increments: increments.map(([k, by]) => [k, by]), ttlMs })) as number[],
     delete: async (key) => void (await ask({ op: 'delete', key })),
     append: async (key, value, ttlMs, maxLength) => (await ask({ op: 'append', key, value, ttlMs, maxLength })) as number,
     list: async (key) => (await ask({ op: 'list', key })) as Json[],
     clear: async (prefix) => void (await ask({ op: 'clear', key: prefix })),
     /** Fails every operation still waiting (the channel to the primary closed). */
     fail(reason) {
-      for (const [id, call] of pending) {
-        pending.delete(id);
-        clearTimeout(call.timer);
-        call.reject(new StateStoreError(`cannot reach the primary process: ${reason}`));
-      }
+      for (const id of [...sent.keys()]) failBatch(id, () => `cannot reach the primary process: ${reason}`);
+      const calls = queued;
+      queued = [];
+      for (const waiting of calls) waiting.reject(new StateStoreError(`cannot reach the primary process: ${reason}`));
     },
   };
 }
 
-/** The primary's end: answers one worker's store calls from `store`. Answers a function that stops it. */
-export function serveStoreOverIpc(channel: IpcChannel, store: StateStore): () => void {
-  const listener = (message: unknown) => {
-    const call = message as StoreCall;
-    if (typeof call?.standinStore !== 'number') return;
-    run(store, call).then(
-      (value) => reply(channel, { standinStoreAnswer: call.standinStore, value: value as Json | undefined }),
-      (error: Error) => reply(channel, { standinStoreAnswer: call.standinStore, error: error.message }),
-    );
+/** The primary's end, shared by every worker: one store, and the clock offset pushed to them all. */
+export interface IpcStoreServer {
+  /** Answers one worker's store calls (and clock subscription); answers a function that stops it. */
+  serve(channel: IpcChannel): () => void;
+}
+
+export function createIpcStoreServer(store: StateStore): IpcStoreServer {
+  const clock: ClockPublisher = publishClockChanges(store);
+  return {
+    serve(channel) {
+      const stopClock = clock.serve(channel);
+      const listener = (message: unknown) => {
+        const batch = message as StoreBatch;
+        if (typeof batch?.standinStoreBatch !== 'number' || !Array.isArray(batch.calls)) return;
+        void runBatch(store, batch.calls, clock).then((results) => {
+          const answer: StoreAnswer = { standinStoreAnswer: batch.standinStoreBatch, results };
+          sendQuietly(channel, answer);
+        });
+      };
+      channel.on('message', listener);
+      return () => {
+        channel.off('message', listener);
+        stopClock();
+      };
+    },
   };
-  channel.on('message', listener);
-  return () => channel.off('message', listener);
+}
+
+/** One worker's channel served from `store` (a primary with one worker; tests). */
+export function serveStoreOverIpc(channel: IpcChannel, store: StateStore): () => void {
+  return createIpcStoreServer(store).serve(channel);
+}
+
+/**
+ * Starts every call in order (each one's effect is applied when it starts: the memory store is
+ * synchronous inside), waits for all, and, when one moved the clock's offset, tells every worker
+ * before answering, so no worker reads an old time once the caller has its answer.
+ */
+async function runBatch(store: StateStore, calls: StoreCall[], clock: ClockPublisher): Promise<StoreResult[]> {
+  const settled = await Promise.allSettled(calls.map((call) => run(store, call)));
+  if (calls.some(touchesClock)) await clock.publish();
+  return settled.map((s) => (s.status === 'fulfilled' ? { value: s.value as Json | undefined } : { error: (s.reason as Error)?.message ?? String(s.reason) }));
 }
 
 function run(store: StateStore, call: StoreCall): Promise<Json | undefined | void> {
   // JSON serialisation turns an absent optional into a missing property, never null; be strict anyway.
   const ttl = call.ttlMs ?? undefined;
-  switch (call.op) {
-    case 'get':
-      return store.get(call.key);
-    case 'set':
-      return store.set(call.key, call.value ?? null, ttl);
-    case 'increment':
-      return store.increment(call.key, Number(call.by), ttl);
-    case 'delete':
-      return store.delete(call.key);
-    case 'append':
-      return store.append(call.key, call.value ?? null, ttl, call.maxLength ?? undefined);
-    case 'list':
-      return store.list(call.key);
-    case 'clear':
-      return store.clear(call.key);
-    default:
-      return Promise.reject(new Error(`unknown store operation '${String(call.op)}'`));
-  }
-}
-
-function reply(channel: IpcChannel, answer: StoreAnswer): void {
   try {
-    channel.send(answer, () => undefined); // a worker that has gone needs no answer
-  } catch {
-    // the channel closed while the operation ran
+    switch (call.op) {
+      case 'get':
+        return store.get(call.key);
+      case 'set':
+        return store.set(call.key, call.value ?? null, ttl);
+      case 'increment':
+        return store.increment(call.key, Number(call.by), ttl);
+      case 'incrementMany':
+        if (!Array.isArray(call.increments)) throw new Error('incrementMany without increments');
+        return incrementAll(store, call.increments.map(([key, by]) => [String(key), Number(by)] as const), ttl);
+      case 'delete':
+        return store.delete(call.key);
+      case 'append':
+        return store.append(call.key, call.value ?? null, ttl, call.maxLength ?? undefined);
+      case 'list':
+        return store.list(call.key);
+      case 'clear':
+        return store.clear(call.key);
+      default:
+        throw new Error(`unknown store operation '${String(call.op)}'`);
+    }
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

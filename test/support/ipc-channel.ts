@@ -1,15 +1,16 @@
 /**
  * Two ends of an in-process channel that behaves like Node's IPC: messages are JSON-serialised (so an
- * undefined property vanishes) and delivered on a later turn, never synchronously.
+ * undefined property vanishes) and delivered on a later turn, never synchronously, in order. With
+ * `delayMs`, what the first end receives arrives that much later (a busy worker).
  */
 import type { IpcChannel } from '../../src/node/ipc-store.js';
 
 type Listener = (message: unknown) => void;
 
-export function channelPair(): [IpcChannel & { close(): void }, IpcChannel & { close(): void }] {
+export function channelPair(delayMs = 0): [IpcChannel & { close(): void }, IpcChannel & { close(): void }] {
   const listeners: [Set<Listener>, Set<Listener>] = [new Set(), new Set()];
   let open = true;
-  const end = (mine: Set<Listener>, theirs: Set<Listener>) => ({
+  const end = (mine: Set<Listener>, theirs: Set<Listener>, delay: number) => ({
     send(message: unknown, callback?: (error: Error | null) => void) {
       if (!open) {
         const error = new Error('Channel closed');
@@ -18,10 +19,12 @@ export function channelPair(): [IpcChannel & { close(): void }, IpcChannel & { c
         return false;
       }
       const text = JSON.stringify(message);
-      setImmediate(() => {
+      const deliver = () => {
         for (const listener of theirs) listener(JSON.parse(text));
         callback?.(null);
-      });
+      };
+      if (delay > 0) setTimeout(deliver, delay);
+      else setImmediate(deliver);
       return true;
     },
     on(_event: 'message', listener: Listener) {
@@ -34,5 +37,5 @@ export function channelPair(): [IpcChannel & { close(): void }, IpcChannel & { c
       open = false;
     },
   });
-  return [end(listeners[0], listeners[1]), end(listeners[1], listeners[0])];
+  return [end(listeners[0], listeners[1], 0), end(listeners[1], listeners[0], delayMs)];
 }
