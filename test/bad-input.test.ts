@@ -142,7 +142,7 @@ describe('limits and disconnects', () => {
       handle: async (req: Parameters<typeof engine.handle>[0]) => {
         const reply = await engine.handle(req);
         if (!isSseBody(reply.body)) return reply;
-        return { ...reply, body: observeSse(reply.body, { event: () => undefined, end: (how) => void (how === 'cancelled' && cancelled()) }) };
+        return { ...reply, body: observeSse(reply.body, { frames: () => undefined, end: (how) => void (how === 'cancelled' && cancelled()) }) };
       },
     };
     const own = await startServer(watched, { port: 0 });

@@ -258,7 +258,7 @@ describe('observing a stream on its way out', () => {
     expect(out).toBe(`${frames.join('')}<broken>`);
     expect(seen!.end).toBe('error');
     expect(seen!.error).toBe('upstream went away');
-    expect(seen!.events.map((e) => [e.event, e.data])).toEqual([
+    expect(seen!.sse!.events().events.map((e) => [e.event, e.data])).toEqual([
       ['a', '{"n":1}'],
       [undefined, '{"n":2}'],
     ]);

@@ -91,13 +91,14 @@ export function createJournal(options: JournalOptions): Journal {
       if (isControlPath(path.split('?', 1)[0]!)) return;
       // Only what the entry needs is kept until it is read: closures made here would keep the whole
       // exchange (and the socket behind its request) alive, so they are made in `record`.
-      return record(keptOf(exchange), path);
+      return record(keptOf(exchange), exchange.reply, path);
     },
   };
 
-  function record(kept: RecordedExchange, path: string): Promise<void> | Reply {
+  /** `reply` is what goes out; the closures made here hold only `kept` and `path` (see `observe`). */
+  function record(kept: RecordedExchange, reply: Reply, path: string): Promise<void> | Reply {
     const draft = () => draftEntry(kept, path, options.credentialFromBody);
-    const { reply, startedAt } = kept;
+    const { startedAt } = kept;
     const body = reply.body;
     if (body === null || typeof body === 'string') return save(draft);
     const onEnd = (seen: StreamObservation) =>

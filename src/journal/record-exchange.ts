@@ -33,7 +33,10 @@ export interface RecordedExchange extends Omit<Exchange, 'request'> {
 /** The part of an exchange kept for its entry. */
 export function keptOf(exchange: Exchange): RecordedExchange {
   const { request, reply, trace, startedAt, durationMs } = exchange;
-  return { request: { method: request.method, headers: request.headers }, reply, trace, startedAt, durationMs };
+  // A streamed body is its producer, which holds the whole request context: the entry gets the stream
+  // from what was observed of it instead.
+  const kept = typeof reply.body === 'string' || reply.body === null ? reply : { status: reply.status, headers: reply.headers, body: null };
+  return { request: { method: request.method, headers: request.headers }, reply: kept, trace, startedAt, durationMs };
 }
 
 export function draftEntry(exchange: RecordedExchange, path: string, credentialFromBody?: CredentialFromBody): DraftEntry {
@@ -69,9 +72,10 @@ export function addStream(draft: DraftEntry, startedAt: number, seen: StreamObse
   entry.streamMs = seen.endedAt - startedAt;
   if (seen.text) Object.assign(entry.answer, cut(seen.text));
   if (seen.truncated) entry.answer.truncated = true;
-  if (seen.text && seen.events.length === 0) return; // a stream, but not SSE: kept as its text
-  entry.answer.stream = { events: seen.events, end: seen.end };
-  if (seen.dropped) entry.answer.stream.dropped = seen.dropped;
+  if (!seen.sse && seen.text) return; // a stream, but not SSE: kept as its text
+  const { events, dropped } = seen.sse ? seen.sse.events() : { events: [], dropped: 0 };
+  entry.answer.stream = { events, end: seen.end };
+  if (dropped) entry.answer.stream.dropped = dropped;
   if (seen.error !== undefined) entry.answer.stream.error = seen.error;
 }
 

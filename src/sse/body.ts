@@ -2,7 +2,7 @@
  * A streamed answer as its source, not as bytes: the events (produced lazily), how they are framed and
  * paced, and the faults to play. Each transport reads it through `SseFrames`: the Node server writes the
  * frames straight to its socket, `toResponse` makes a Web `ReadableStream` for MSW and `fetch`. Observers
- * (the journal) see every event as it is handed to the transport.
+ * (the journal) see the frames as they are handed to the transport.
  */
 import type { SseEvent } from '../core/types.js';
 import type { Framing } from './frame.js';
@@ -29,8 +29,12 @@ export interface SseStreamOptions {
 export type SseEnd = 'complete' | 'cancelled' | 'error';
 
 export interface SseObserver {
-  /** An event handed to the transport: its name and its data exactly as framed (the terminator too). */
-  event(name: string | undefined, data: string): void;
+  /**
+   * Frames handed to the transport together, as the UTF-8 bytes sent: whole frames (the terminator
+   * too), one call per write. An observer that keeps them keeps one buffer per write, outside the
+   * garbage-collected heap, and parses them only if it is read. It must not change them.
+   */
+  frames(bytes: Uint8Array): void;
   /** Called once; the stream's end reaches the client only after a returned promise settles. */
   end(how: SseEnd, error?: string): void | Promise<void>;
 }

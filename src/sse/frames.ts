@@ -12,8 +12,13 @@ import type { SseEvent } from '../core/types.js';
 import { ConnectionCut, type PacedEvent, type SseBody, type SseEnd, type SseObserver, type SseStreamOptions } from './body.js';
 import { dataOf, frameData } from './frame.js';
 
-/** Frames to send now, then either come back after `wait` ms (0: at once), or the stream is over. */
-export type SseStep = { text: string; wait: number; end?: undefined } | { text: string; end: 'complete' | 'cut'; cut?: ConnectionCut };
+/**
+ * Frames to send now, then either come back after `wait` ms (0: at once), or the stream is over. With
+ * observers, `bytes` holds the text encoded once for them, which a transport may send as they are.
+ */
+export type SseStep = ({ text: string; wait: number; end?: undefined } | { text: string; end: 'complete' | 'cut'; cut?: ConnectionCut }) & { bytes?: Uint8Array };
+
+const encoder = new TextEncoder();
 
 /** setTimeout overflows past 2^31-1 ms (to 1 ms, with a warning); no single wait may come near it. */
 const MAX_WAIT_MS = 2 ** 31 - 1;
@@ -56,7 +61,7 @@ export class SseFrames {
   take(limit: number): SseStep | Promise<SseStep> {
     if (this.over) return { text: '', end: 'complete' };
     try {
-      const step = this.collect('', limit);
+      const step = this.collect([], 0, limit);
       return step instanceof Promise ? step.catch((error) => this.failed(error)) : step;
     } catch (error) {
       return this.failed(error);
@@ -70,39 +75,46 @@ export class SseFrames {
     return Promise.all([this.stopProducer(), this.tell('cancelled')]).then(() => undefined);
   }
 
-  private collect(text: string, limit: number): SseStep | Promise<SseStep> {
+  /**
+   * Gathers due frames into `parts` (`chars` long so far). The text handed over is joined once: one flat
+   * string, cheap to write and cheap for an observer to keep (a string grown by `+=` is a tree of pieces).
+   */
+  private collect(parts: string[], chars: number, limit: number): SseStep | Promise<SseStep> {
     const { cut, failure } = this.options;
     for (;;) {
       if (cut && this.sent >= cut.after) {
         const error = new ConnectionCut(cut.after);
-        return this.finish({ text, end: 'cut', cut: error }, 'error', error.message, true);
+        return this.finish({ text: parts.join(''), end: 'cut', cut: error }, 'error', error.message, true);
       }
       if (failure && this.sent >= failure.after) {
-        return this.finish({ text: text + this.frame(failure.event), end: 'complete' }, 'complete', undefined, true);
+        parts.push(this.frame(failure.event));
+        return this.finish({ text: parts.join(''), end: 'complete' }, 'complete', undefined, true);
       }
       if (this.pending === undefined) {
         const next: IterStep = this.iterator.next();
         if (next instanceof Promise) {
           return next.then((result) => {
             this.accept(result);
-            return this.collect(text, limit);
+            return this.collect(parts, chars, limit);
           });
         }
         this.accept(next);
       }
       if (this.pending === DONE) {
         const terminator = this.options.terminator;
-        if (terminator !== undefined) text += this.frameData(undefined, terminator);
-        return this.finish({ text, end: 'complete' }, 'complete');
+        if (terminator !== undefined) parts.push(this.frameData(undefined, terminator));
+        return this.finish({ text: parts.join(''), end: 'complete' }, 'complete');
       }
       if (this.paced) {
         const wait = this.due - this.now();
-        if (wait > 0) return { text, wait: Math.min(Math.ceil(wait), MAX_WAIT_MS) };
+        if (wait > 0) return this.handOver({ text: parts.join(''), wait: Math.min(Math.ceil(wait), MAX_WAIT_MS) });
       }
-      text += this.frame(this.pending!);
+      const frame = this.frame(this.pending!);
+      parts.push(frame);
+      chars += frame.length;
       this.pending = undefined;
       this.sent++;
-      if (text.length >= limit) return { text, wait: 0 };
+      if (chars >= limit) return this.handOver({ text: parts.join(''), wait: 0 });
     }
   }
 
@@ -126,13 +138,20 @@ export class SseFrames {
   }
 
   private frameData(name: string | undefined, data: string): string {
-    const framing = this.options.framing;
-    for (const observer of this.observers) observer.event(framing === 'named' ? name : undefined, data);
-    return frameData(name, data, framing);
+    return frameData(name, data, this.options.framing);
+  }
+
+  /** Shows the observers the frames about to be handed to the transport, as the bytes sent. */
+  private handOver<T extends SseStep>(step: T): T {
+    if (!step.text || this.observers.length === 0) return step;
+    step.bytes = encoder.encode(step.text);
+    for (const observer of this.observers) observer.frames(step.bytes);
+    return step;
   }
 
   private finish(step: SseStep, how: SseEnd, error?: string, stopProducer = false): SseStep | Promise<SseStep> {
     this.over = true;
+    this.handOver(step);
     const stopped = stopProducer ? this.stopProducer() : undefined;
     const told = this.tell(how, error);
     if (stopped === undefined && told === undefined) return step;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_EVENTS } from './entry.js';
+import { SseCapture } from './observe-stream.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('SseCapture', () => {
+  it('parses the kept bytes into events when asked, a character split across pieces intact', () => {
+    const capture = new SseCapture(Date.now());
+    const whole = bytes('event: a\ndata: {"t":"héllo"}\n\ndata: [DONE]\n\n');
+    const split = whole.indexOf(0xc3) + 1; // inside the two bytes of é
+    capture.add(whole.slice(0, split));
+    capture.add(whole.slice(split));
+    const { events, dropped } = capture.events();
+    expect(events.map((e) => [e.event, e.data])).toEqual([
+      ['a', '{"t":"héllo"}'],
+      [undefined, '[DONE]'],
+    ]);
+    expect(dropped).toBe(0);
+  });
+
+  it(`keeps ${MAX_EVENTS} events of a longer stream and counts the rest as dropped`, () => {
+    const capture = new SseCapture(Date.now());
+    for (let i = 0; i < MAX_EVENTS + 5; i++) capture.add(bytes(`data: ${i}\n\n`));
+    const { events, dropped } = capture.events();
+    expect(events).toHaveLength(MAX_EVENTS);
+    expect(events.at(-1)!.data).toBe(String(MAX_EVENTS - 1));
+    expect(dropped).toBe(5);
+  });
+
+  it('stamps each event with the time its piece left', async () => {
+    const capture = new SseCapture(Date.now());
+    capture.add(bytes('data: 1\n\n'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    capture.add(bytes('data: 2\n\n'));
+    const [first, second] = capture.events().events;
+    expect(second!.offsetMs - first!.offsetMs).toBeGreaterThanOrEqual(25);
+  });
+});
