@@ -7,6 +7,9 @@ import { toChatCompletion, toChunks } from './render-completion.js';
 const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
 const calc = { type: 'function', function: { name: 'calculator', parameters: { type: 'object', properties: { expression: { type: 'string' } } } } };
 
+/** A chunk's data as a value (chunks carry their data as JSON text). */
+const dataOf = (e: { data: unknown }): unknown => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data);
+
 describe('toChunks', () => {
   const plan = planCompletion({ model: 'm', messages: [{ role: 'user', content: 'Weather?' }], tools: [weather, calc] }, createRng(7), 8192);
 
@@ -29,7 +32,7 @@ describe('toChunks', () => {
     expect(report.violations).toEqual([]);
     expect(report.completion).toEqual(json);
     // Turns: the first three chunks open choices 0, 1 and 2 in order.
-    const indices = events.slice(0, 3).map((e) => ((e.data as { choices: { index: number }[] }).choices[0]!.index));
+    const indices = events.slice(0, 3).map((e) => (dataOf(e) as { choices: { index: number }[] }).choices[0]!.index);
     expect(indices).toEqual([0, 1, 2]);
   });
 
@@ -38,16 +41,27 @@ describe('toChunks', () => {
     expect(json.service_tier).toBe('default');
     expect(json.system_fingerprint).toMatch(/^fp_[0-9a-f]{10}$/);
     for (const e of toChunks([plan], { created: 5, includeUsage: true }, createRng(1))) {
-      expect(e.data).toMatchObject({ service_tier: 'default', system_fingerprint: json.system_fingerprint });
+      expect(dataOf(e)).toMatchObject({ service_tier: 'default', system_fingerprint: json.system_fingerprint });
     }
   });
 
   it('sends usage: null on every chunk but the last only when include_usage is on', () => {
-    const withUsage = [...toChunks([plan], { created: 5, includeUsage: true }, createRng(1))].map((e) => e.data as Record<string, unknown>);
+    const withUsage = [...toChunks([plan], { created: 5, includeUsage: true }, createRng(1))].map((e) => dataOf(e) as Record<string, unknown>);
     expect(withUsage.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     expect(withUsage.at(-1)).toMatchObject({ choices: [], usage: { total_tokens: plan.promptTokens + plan.completionTokens } });
-    const without = [...toChunks([plan], { created: 5, includeUsage: false }, createRng(1))].map((e) => e.data as Record<string, unknown>);
+    const without = [...toChunks([plan], { created: 5, includeUsage: false }, createRng(1))].map((e) => dataOf(e) as Record<string, unknown>);
     expect(without.every((c) => !('usage' in c))).toBe(true);
+  });
+
+  it('writes each chunk as compact JSON, keys in the order OpenAI sends them', () => {
+    for (const includeUsage of [true, false]) {
+      for (const e of toChunks([plan], { created: 5, includeUsage }, createRng(1))) {
+        expect(typeof e.data).toBe('string');
+        const value = JSON.parse(e.data as string) as Record<string, unknown>;
+        expect(JSON.stringify(value)).toBe(e.data);
+        expect(Object.keys(value)).toEqual(['id', 'object', 'created', 'model', 'service_tier', 'system_fingerprint', 'choices', ...(includeUsage ? ['usage'] : [])]);
+      }
+    }
   });
 
   it('carries the generated tokens on each event for pacing', () => {
