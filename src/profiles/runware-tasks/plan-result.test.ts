@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createRng } from '../../core/hash.js';
 import { planResult } from './plan-result.js';
-import { toResultItem, toStreamChunks } from './render-result.js';
+import { toResultItem, toStreamChunks, type ResultLabel } from './render-result.js';
 
 type Obj = Record<string, any>;
 
@@ -83,11 +83,24 @@ describe('rendering', () => {
   it('gives the stream the same text, usage and cost as the JSON item', () => {
     const plan = planResult(task({ settings: { thinkingLevel: 'medium' } }), createRng(5), DEFAULT_MAX_TOKENS);
     const item = toResultItem(plan, label);
-    const chunks = [...toStreamChunks(plan, label, createRng(6))].map((e) => e.data as Obj);
+    const chunks = [...toStreamChunks(plan, label, createRng(6))].map((e) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Obj);
     const final = chunks.at(-1)!;
     expect(chunks.slice(0, -1).map((c) => c.delta.text ?? '').join('')).toBe(item.text);
     expect(chunks.slice(0, -1).map((c) => c.delta.reasoningContent ?? '').join('')).toBe((item.reasoningContent as string[])[0]);
     expect(final).toEqual({ taskUUID: label.taskUUID, taskType: 'textInference', text: item.text, finishReason: item.finishReason, usage: item.usage, cost: item.cost });
+  });
+
+  it('writes each delta as compact JSON, the same text as stringifying it', () => {
+    const plan = planResult(task({ settings: { thinkingLevel: 'medium' } }), createRng(5), DEFAULT_MAX_TOKENS);
+    for (const labelled of [label, { ...label, resultIndex: 2 }] as ResultLabel[]) {
+      const deltas = [...toStreamChunks(plan, labelled, createRng(6))].slice(0, -1);
+      expect(deltas.length).toBeGreaterThan(0);
+      for (const e of deltas) {
+        const value = JSON.parse(e.data as string) as Obj;
+        expect(JSON.stringify(value)).toBe(e.data);
+        expect(value).toMatchObject({ taskUUID: label.taskUUID, ...(labelled.resultIndex === undefined ? {} : { resultIndex: 2 }) });
+      }
+    }
   });
 
   it('paces the stream by the tokens each chunk carries', () => {

@@ -86,13 +86,15 @@ export function toResultItem(plan: ResultPlan, label: ResultLabel): Obj {
 export function* toStreamChunks(plan: ResultPlan, label: ResultLabel, rng: Rng): Generator<PacedEvent> {
   const head: Obj = { taskUUID: label.taskUUID };
   if (label.resultIndex !== undefined) head.resultIndex = label.resultIndex;
+  // Deltas are written as text around the head (the same bytes as stringifying each, a fraction of the time).
+  const open = JSON.stringify(head).slice(0, -1);
   for (const [field, pieces] of [
     ['reasoningContent', plan.reasoning],
     ['text', plan.pieces],
   ] as const) {
     for (let i = 0; i < pieces.length; ) {
       const n = Math.min(rng.int(1, 3), pieces.length - i);
-      yield { data: { ...head, delta: { [field]: pieces.slice(i, i + n).join('') } }, tokens: n };
+      yield { data: `${open},"delta":{"${field}":${JSON.stringify(pieces.slice(i, i + n).join(''))}}}`, tokens: n };
       i += n;
     }
   }
