@@ -3,21 +3,16 @@
  * them (read from its .d.ts): service tier, fingerprint, token-detail objects, the rate-limit and
  * processing-time headers; and `n` > 1 is served with n choices, streamed too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import type { RunningServer } from '../src/adapters/node-server.js';
-import { startStandin } from './support/server.js';
+import { useServer } from './support/server.js';
 import { declarationText, declaredFields } from './support/sdk-declarations.js';
 
 const model = 'anthropic/claude-haiku-4.5';
-let server: RunningServer;
+const server = useServer(['aigateway']);
 let client: OpenAI;
-beforeAll(async () => {
-  server = await startStandin({}, ['aigateway']);
+beforeAll(() => {
   client = new OpenAI({ apiKey: 'sk-aig-test', baseURL: `${server.url}/aigateway/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 const usageTypes = declarationText('openai', 'resources/completions.d.ts');

@@ -2,17 +2,15 @@
  * Bad input to AIgateway gets the OpenAI error envelope with the document's status, type and code, a
  * message naming the field at fault, and the request id; the server stays up.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../src/adapters/node-server.js';
-import { startStandin } from './support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServer } from './support/server.js';
 import { documentOf } from './support/documents.js';
 import { fetchAnswer, type HttpAnswer as Answer } from './support/fetch-answer.js';
 
-let server: RunningServer;
+// Strict limits: a max_completion_tokens over the documented cap is refused here (served capped by default).
+const server = useServer(['aigateway'], { options: { strictLimits: true } });
 const examples: Record<number, { type: string; code: string }> = {};
 beforeAll(async () => {
-  // Strict limits: a max_completion_tokens over the documented cap is refused here (served capped by default).
-  server = await startStandin({ strictLimits: true }, ['aigateway']);
   // The document's catalogue, by status: the envelope each test expects.
   const doc = (await documentOf('aigateway')) as any;
   for (const [status, response] of Object.entries(doc.paths['/v1/chat/completions'].post.responses as Record<string, any>)) {
@@ -20,9 +18,6 @@ beforeAll(async () => {
     const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
     examples[Number(status)] = resolved.content['application/json'].example.error;
   }
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 const model = 'anthropic/claude-haiku-4.5';

@@ -2,11 +2,10 @@
  * The official Anthropic SDKs (1.x sends `Authorization: Bearer`, 0.x sends `x-api-key`) against a real
  * standin server, as SkillBoss, ByteSpike and Anthropic.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Anthropic1 from '@anthropic-ai/sdk';
 import Anthropic0 from 'anthropic-sdk-0';
-import type { RunningServer } from '../src/adapters/node-server.js';
-import { anthropicNative, startStandin } from './support/server.js';
+import { anthropicNative, useServer } from './support/server.js';
 import { errorStatuses, hasOperation } from './support/documents.js';
 
 type AnyClient = InstanceType<typeof Anthropic1>;
@@ -39,13 +38,7 @@ const sdks = [
   { label: '@anthropic-ai/sdk 0.x', Client: Anthropic0 as unknown as typeof Anthropic1, modern: false },
 ];
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startStandin({}, anthropicNative.map((p) => p.provider));
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(anthropicNative.map((p) => p.provider));
 
 const weatherTool = {
   name: 'get_weather',

@@ -3,22 +3,16 @@
  * malformed JSON, wrong types, missing fields, wrong content type, oversized bodies, unknown paths,
  * and clients that disconnect mid-stream.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { startServer } from '../src/adapters/node-server.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin } from '../src/standin.js';
 import { isSseBody, observeSse } from '../src/sse/body.js';
-import { anthropicNative, startStandin } from './support/server.js';
+import { anthropicNative, useServer } from './support/server.js';
 import { fetchAnswer, type HttpAnswer } from './support/fetch-answer.js';
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startStandin({}, anthropicNative.map((p) => p.provider));
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(anthropicNative.map((p) => p.provider));
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01' };
 

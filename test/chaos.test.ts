@@ -4,27 +4,19 @@
  * journal says which fault was chosen; `Prefer: disconnect-after=N` closes the connection after N
  * events. Through the Node server, the fetch drop-in and MSW, with the official SDK recovering by retry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { setupServer } from 'msw/node';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
 import { createFetch } from '../src/adapters/fetch.js';
 import { createMswHandlers, drainMockedClones } from '../src/adapters/msw.js';
 import { loadDocuments } from '../src/node/load-documents.js';
-import { createStandin, type Engine } from '../src/standin.js';
+import { createStandin } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
+import { useServer } from './support/server.js';
 
 type Obj = Record<string, any>;
 
-let engine: Engine;
-let server: RunningServer;
-beforeAll(async () => {
-  engine = createStandin({ documents: await loadDocuments(['anthropic', 'aigateway']) });
-  server = await startServer(engine, { port: 0 });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(['anthropic', 'aigateway']);
 
 const message = (stream: boolean, n: number) => ({ model: 'claude-haiku-4-5', max_tokens: 40, stream, messages: [{ role: 'user', content: `Question ${n} about rivers` }] });
 

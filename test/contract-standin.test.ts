@@ -2,13 +2,12 @@
  * The contract suite against standin: every check passes for every provider standin serves, in process
  * and over HTTP, and the plan covers every documented operation with checks that cite their document.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runContract } from '../src/contract/run.js';
 import { createLiveTarget, createStandinTarget } from '../src/contract/target.js';
 import { buildPlan } from '../src/contract/plan.js';
-import { startStandin } from './support/server.js';
+import { useServer } from './support/server.js';
 import { contractProviders, setupFor } from './support/contract.js';
-import type { RunningServer } from '../src/adapters/node-server.js';
 
 const providers = await contractProviders();
 
@@ -53,11 +52,7 @@ describe.each(providers)('%s', (provider) => {
 });
 
 describe('over HTTP, as a live target', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startStandin({}, providers);
-  });
-  afterAll(() => server.close());
+  const server = useServer(providers);
 
   it.each(providers)('%s passes every check', async (provider) => {
     const { ctx, protocol } = await setupFor(provider, false);

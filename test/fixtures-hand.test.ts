@@ -3,18 +3,17 @@
  * call with its input, through @anthropic-ai/sdk (SkillBoss, ByteSpike, Anthropic), through `openai`
  * (AIgateway) and through Runware, streamed and not; through a server, MSW handlers and the fetch drop-in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { setupServer } from 'msw/node';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
 import { createFetch } from '../src/adapters/fetch.js';
 import { createMswHandlers, drainMockedClones } from '../src/adapters/msw.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, FixtureError, type HandFixture } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
-import { anthropicNative } from './support/server.js';
+import { anthropicNative, useServer } from './support/server.js';
 
 const WEATHER = { name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } };
 const FIXTURES: HandFixture[] = [
@@ -23,19 +22,12 @@ const FIXTURES: HandFixture[] = [
   { match: { lastUserMessage: { regex: 'weather in \\w+' }, toolResult: true }, answer: { text: 'It is 18 degrees in Paris.' } },
 ];
 
-let server: RunningServer;
-let base: string;
-beforeAll(async () => {
-  const engine = createStandin({ documents: await loadDocuments(), fixtures: FIXTURES });
-  server = await startServer(engine, { port: 0 });
-  base = server.url;
-});
-afterAll(() => server?.close());
+const server = useServer(undefined, { fixtures: FIXTURES });
 
 const tool = { name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' }, unit: { type: 'string' } }, required: ['city'] } };
 
 describe.each(anthropicNative)('@anthropic-ai/sdk against $provider', ({ provider, model }) => {
-  const client = () => new Anthropic({ apiKey: 'sk-test', baseURL: `${base}/${provider}`, maxRetries: 0 });
+  const client = () => new Anthropic({ apiKey: 'sk-test', baseURL: `${server.url}/${provider}`, maxRetries: 0 });
   const ask = { model, max_tokens: 256, messages: [{ role: 'user' as const, content: 'Please classify this ticket: my parcel is late' }] };
 
   it('answers the fixture text, as JSON and streamed', async () => {
@@ -67,7 +59,7 @@ describe.each(anthropicNative)('@anthropic-ai/sdk against $provider', ({ provide
 });
 
 describe('openai against aigateway', () => {
-  const client = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${base}/aigateway/v1`, maxRetries: 0 });
+  const client = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${server.url}/aigateway/v1`, maxRetries: 0 });
   const model = 'anthropic/claude-haiku-4.5';
 
   it('answers the fixture text, as JSON and streamed', async () => {
@@ -100,7 +92,7 @@ describe('openai against aigateway', () => {
 describe('runware', () => {
   const model = 'anthropic:claude@haiku-4.5';
   const post = async (tasks: unknown[]) =>
-    fetch(`${base}/runware/v1`, { method: 'POST', headers: { authorization: 'Bearer rw-test', 'content-type': 'application/json' }, body: JSON.stringify(tasks) });
+    fetch(`${server.url}/runware/v1`, { method: 'POST', headers: { authorization: 'Bearer rw-test', 'content-type': 'application/json' }, body: JSON.stringify(tasks) });
   const task = (content: string, extra: Record<string, unknown> = {}) => ({ taskType: 'textInference', taskUUID: randomUUID(), model, messages: [{ role: 'user', content }], ...extra });
 
   it('answers the fixture text inline and streamed, echoing the taskUUID', async () => {

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
-import { loadDocuments } from '../src/node/load-documents.js';
-import { createStandin, type JournalEntry } from '../src/standin.js';
+import type { JournalEntry } from '../src/standin.js';
+import { useServer } from './support/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -32,7 +31,7 @@ describe('the inspector page needs Chromium', () => {
 });
 
 describe.runIf(haveChromium)('the inspector page in headless Chromium', () => {
-  let server: RunningServer;
+  const server = useServer(['anthropic']);
   let context: BrowserContext;
   let page: Page;
   let profileDir: string;
@@ -52,7 +51,6 @@ describe.runIf(haveChromium)('the inspector page in headless Chromium', () => {
   const rows = () => page.locator('#list tbody tr');
 
   beforeAll(async () => {
-    server = await startServer(createStandin({ documents: await loadDocuments(['anthropic']) }), { port: 0 });
     expect(await call(hello, { 'x-standin-session': 'browser' })).toBe(200);
     expect(await call({ ...hello, stream: true }, { 'x-standin-session': 'browser' })).toBe(200);
     expect(await call({ model: 'claude-haiku-4-5', messages: [] }, { 'x-standin-session': 'browser' })).toBe(400);
@@ -70,7 +68,6 @@ describe.runIf(haveChromium)('the inspector page in headless Chromium', () => {
   afterAll(async () => {
     console.log(`inspector screenshots: ${artefacts}`);
     await context?.close();
-    await server?.close();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 

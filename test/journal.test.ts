@@ -3,12 +3,12 @@
  * and a forced 429 are all there, no key is anywhere in it, and the HTTP endpoint filters by session,
  * provider and status. Served by a real node:http server, as clients meet it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDocuments } from '../src/node/load-documents.js';
-import { createStandin, type JournalEntry, type Standin } from '../src/standin.js';
+import { createStandin, type JournalEntry } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
 import { globalKey } from '../src/core/state/store.js';
+import { useServer } from './support/server.js';
 
 /** Where the journal keeps its ring in the store. */
 const JOURNAL_KEY = globalKey('journal');
@@ -18,14 +18,7 @@ const KEY = ['sk-ant', 'api03', 'Gh3Jk8Lp2Zx6Cv9Bn4Mq7'].join('-');
 const RUNWARE_KEY = 'rwJournalBodyKey5Hk3Nd8Pq2Ls9Vb';
 const SESSION = 'journal-must-hold';
 
-let standin: Standin;
-let server: RunningServer;
-
-beforeAll(async () => {
-  standin = createStandin({ documents: await loadDocuments(['anthropic', 'runware']) });
-  server = await startServer(standin, { port: 0 });
-});
-afterAll(() => server.close());
+const server = useServer(['anthropic', 'runware']);
 
 function messages(body: object, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${server.url}/anthropic/v1/messages`, {
@@ -109,7 +102,7 @@ describe('the journal, after a plain call, a stream, a 400 and a forced 429', ()
   });
 
   it('is the same in process: standin.journal.list({ session })', async () => {
-    const inProcess = await standin.journal.list({ session: SESSION });
+    const inProcess = await server.standin.journal.list({ session: SESSION });
     expect(inProcess.map((e) => e.id)).toEqual(entries.map((e) => e.id));
   });
 
@@ -174,7 +167,7 @@ describe('the journal endpoint', () => {
     const cleared = await fetch(`${server.url}/_standin/journal`, { method: 'DELETE' });
     expect(cleared.status).toBe(200);
     expect((await journal()).entries).toEqual([]);
-    expect(await standin.journal.list()).toEqual([]);
+    expect(await server.standin.journal.list()).toEqual([]);
     await (await messages(hello, { 'x-standin-session': 'after-clear' })).text();
     const after = await journal();
     expect(after.entries.map((e) => e.session)).toEqual(['after-clear']);

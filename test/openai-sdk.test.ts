@@ -2,26 +2,17 @@
  * The official `openai` SDK (6.x), unmodified, against a real standin server as AIgateway: plain and
  * streamed completions, the stream helper, tool calls, JSON modes, usage, models, errors and retries.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { RunningServer } from '../src/adapters/node-server.js';
 import { createAjv } from '../src/core/validator.js';
-import { startStandin } from './support/server.js';
+import { useServer } from './support/server.js';
 import { errorStatuses } from './support/documents.js';
 
 const model = 'anthropic/claude-haiku-4.5';
-let server: RunningServer;
-let baseURL: string;
-beforeAll(async () => {
-  server = await startStandin({}, ['aigateway']);
-  baseURL = `${server.url}/aigateway/v1`;
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(['aigateway']);
 
-const client = (options: ConstructorParameters<typeof OpenAI>[0] = {}) => new OpenAI({ apiKey: 'sk-aig-test', baseURL, maxRetries: 0, ...options });
+const client = (options: ConstructorParameters<typeof OpenAI>[0] = {}) => new OpenAI({ apiKey: 'sk-aig-test', baseURL: server.base('aigateway/v1'), maxRetries: 0, ...options });
 
 const weather: ChatCompletionTool = {
   type: 'function',

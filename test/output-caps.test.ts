@@ -4,26 +4,17 @@
  * limit with an `x-standin-diagnostic` header, not a 400; `strictLimits` (`standin serve --strict-limits`)
  * still refuses them with the provider's 400.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { ChatAnthropic } from '@langchain/anthropic';
 import { generateText } from 'ai';
-import type { RunningServer } from '../src/adapters/node-server.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin } from '../src/standin.js';
-import { startStandin } from './support/server.js';
+import { useServer } from './support/server.js';
 import { spawnCli, waitFor } from './support/cli-process.js';
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startStandin({}, ['bytespike', 'aigateway']);
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-const base = (path: string): string => `${server.url.replace(/\/$/, '')}/${path}`;
+const { base } = useServer(['bytespike', 'aigateway']);
 
 /** A fetch that records the max_tokens each request asked for and the diagnostic each answer carried. */
 function watching(): { fetch: typeof fetch; asked: unknown[]; diagnostics: (string | null)[] } {

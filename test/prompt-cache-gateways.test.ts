@@ -5,34 +5,26 @@
  * and with the openai SDK in process.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
 import { createFetch } from '../src/adapters/fetch.js';
 import { loadDocuments } from '../src/node/load-documents.js';
-import { createStandin, type Engine } from '../src/standin.js';
+import { createStandin } from '../src/standin.js';
 import { responseValidator } from '../src/core/schema-pointers.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
+import { useServer } from './support/server.js';
 
 type Obj = Record<string, any>;
 
 const LONG = 'The museum keeps flood records for every river in the basin, year by year. '.repeat(420); // ~8,000 tokens
 const MEDIUM = 'Keep answers short. '.repeat(300); // ~1,500 tokens: over OpenAI's 1024, under Haiku's 4096
 
-let engine: Engine;
-let server: RunningServer;
-beforeAll(async () => {
-  engine = createStandin({ documents: await loadDocuments(['aigateway', 'runware']) });
-  server = await startServer(engine, { port: 0 });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(['aigateway', 'runware']);
 
 function validate(providerName: string, operationId: string, body: Obj): void {
-  const provider = engine.providers.find((p) => p.name === providerName)!;
+  const provider = server.standin.providers.find((p) => p.name === providerName)!;
   const op = provider.operations.find((o) => o.operationId === operationId)!;
-  const check = responseValidator(engine.ajv, provider, op, 200)!;
+  const check = responseValidator(server.standin.ajv, provider, op, 200)!;
   expect(check(body), JSON.stringify(check.errors)).toBe(true);
 }
 
@@ -122,7 +114,7 @@ describe('Runware: settings.cache', () => {
       { role: 'user', content: 'Which river flooded?' },
     ];
     const first = await run(task({ cache: { scope: 'system+history', ttl: '1h' } }, history), 'rw-h');
-    await engine.clock.advance(10 * 60_000);
+    await server.standin.clock.advance(10 * 60_000);
     const second = await run(task({ cache: { scope: 'system+history', ttl: '1h' } }, history), 'rw-h');
     expect(second.promptTokensDetails.cachedTokens).toBe(first.promptTokensDetails.cacheWriteTokens);
     expect(second.promptTokensDetails.cachedTokens).toBeGreaterThan(7_000);

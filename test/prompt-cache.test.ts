@@ -5,17 +5,16 @@
  * Node server, MSW and the fetch drop-in, with the official SDK reading the usage fields; every answer
  * validates against the provider's document.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { setupServer } from 'msw/node';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
 import { createFetch } from '../src/adapters/fetch.js';
 import { createMswHandlers, drainMockedClones } from '../src/adapters/msw.js';
 import { loadDocuments } from '../src/node/load-documents.js';
-import { createStandin, type Engine } from '../src/standin.js';
+import { createStandin } from '../src/standin.js';
 import { responseValidator, streamEventValidator } from '../src/core/schema-pointers.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
-import { anthropicNative } from './support/server.js';
+import { anthropicNative, useServer } from './support/server.js';
 
 type Obj = Record<string, any>;
 
@@ -24,15 +23,7 @@ const LONG_SYSTEM = 'You are the archivist of a river museum. '.repeat(780);
 /** About 1,000 tokens: under the 4096-token minimum for Haiku 4.5. */
 const SHORT_SYSTEM = 'You are brief. '.repeat(260);
 
-let engine: Engine;
-let server: RunningServer;
-beforeAll(async () => {
-  engine = createStandin({ documents: await loadDocuments(['skillboss', 'bytespike', 'anthropic']) });
-  server = await startServer(engine, { port: 0 });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(['skillboss', 'bytespike', 'anthropic']);
 
 function cachedBody(model: string, system = LONG_SYSTEM, ttl?: '5m' | '1h', extra: Obj = {}): Obj {
   return {
@@ -55,9 +46,9 @@ async function post(provider: string, body: Obj, headers: Record<string, string>
 }
 
 function validate(providerName: string, message: Obj): void {
-  const provider = engine.providers.find((p) => p.name === providerName)!;
+  const provider = server.standin.providers.find((p) => p.name === providerName)!;
   const op = provider.operations.find((o) => o.operationId === 'createMessage')!;
-  const check = responseValidator(engine.ajv, provider, op, 200)!;
+  const check = responseValidator(server.standin.ajv, provider, op, 200)!;
   expect(check(message), JSON.stringify(check.errors)).toBe(true);
 }
 
@@ -106,8 +97,8 @@ describe.each(anthropicNative)('$provider: a cached system prompt', ({ provider,
     const plain = (await post(provider, cachedBody(model), session('stream'))).body.usage;
     const streamed = await post(provider, cachedBody(model, LONG_SYSTEM, undefined, { stream: true }), session('stream'));
     const events = parseSseText(streamed.text).map((e) => ({ event: e.event, data: JSON.parse(e.data) as Obj }));
-    const p = engine.providers.find((x) => x.name === provider)!;
-    const check = streamEventValidator(engine.ajv, p, p.operations.find((o) => o.operationId === 'createMessage')!)!;
+    const p = server.standin.providers.find((x) => x.name === provider)!;
+    const check = streamEventValidator(server.standin.ajv, p, p.operations.find((o) => o.operationId === 'createMessage')!)!;
     for (const e of events) expect(check(e.data), JSON.stringify(check.errors)).toBe(true);
     const start = events.find((e) => e.event === 'message_start')!.data.message.usage;
     const delta = events.find((e) => e.event === 'message_delta')!.data.usage;

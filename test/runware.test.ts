@@ -3,12 +3,12 @@
  * async with polling, webhook, stream), per-task validation, mixed batches, keys in the header or the
  * body, forced errors; and an in-process conformance run where every answer validates against the document.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { startServer } from '../src/adapters/node-server.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, type Engine } from '../src/standin.js';
 import { responseValidator, streamEventValidator } from '../src/core/schema-pointers.js';
@@ -17,20 +17,14 @@ import { createRng } from '../src/core/hash.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
 import { checkRunwareStream } from '../src/contract/runware-stream.js';
 import { webhookDeliveries, WEBHOOK_ATTEMPTS } from '../src/profiles/runware-tasks/webhook.js';
-import { startStandin } from './support/server.js';
+import { useServer } from './support/server.js';
 import { errorStatuses } from './support/documents.js';
 
 type Obj = Record<string, any>;
 
 const MODEL = 'anthropic:claude@haiku-4.5';
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startStandin({}, ['runware']);
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useServer(['runware']);
 
 function textTask(fields: Obj = {}): Obj {
   return { taskType: 'textInference', taskUUID: randomUUID(), model: MODEL, messages: [{ role: 'user', content: 'Name three rivers in Japan.' }], ...fields };

@@ -6,7 +6,7 @@
  * own helpers (SDK 1.16 `messages.parse`, the AI SDK's `generateObject`, LangChain's
  * `withStructuredOutput({ method: 'jsonSchema' })`) return objects valid against their schemas.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
@@ -15,18 +15,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { ChatAnthropic } from '@langchain/anthropic';
 import { generateObject } from 'ai';
 import { z } from 'zod';
-import type { RunningServer } from '../src/adapters/node-server.js';
-import { anthropicNative, startStandin } from './support/server.js';
+import { anthropicNative, useServer } from './support/server.js';
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startStandin({}, [...anthropicNative.map((p) => p.provider), 'aigateway']);
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-const base = (path: string): string => `${server.url.replace(/\/$/, '')}/${path}`;
+const { base } = useServer([...anthropicNative.map((p) => p.provider), 'aigateway']);
 type Obj = Record<string, unknown>;
 
 const schema = {

@@ -4,25 +4,16 @@
  * clients drive the loops: the Vercel AI SDK's `toolChoice: 'required'` with `stopWhen: stepCountIs(3)`,
  * and @anthropic-ai/sdk 1.16's `beta.messages.toolRunner`, with its default choice and a forced one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, stepCountIs, tool, type LanguageModel } from 'ai';
 import { z } from 'zod';
-import type { RunningServer } from '../src/adapters/node-server.js';
-import { anthropicNative, startStandin } from './support/server.js';
+import { anthropicNative, useServer } from './support/server.js';
 
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startStandin({}, [...anthropicNative.map((p) => p.provider), 'aigateway']);
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-const base = (path: string): string => `${server.url.replace(/\/$/, '')}/${path}`;
+const { base } = useServer([...anthropicNative.map((p) => p.provider), 'aigateway']);
 
 function weatherTools(calls: string[]) {
   return {

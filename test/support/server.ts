@@ -1,12 +1,52 @@
-/** Starts a real standin HTTP server for a test file, on a free port. */
+/** Starts a real standin HTTP server for a test file (or a describe block), on a free port. */
+import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../src/adapters/node-server.js';
 import { loadDocuments } from '../../src/node/load-documents.js';
-import { createStandin } from '../../src/standin.js';
-import type { EngineOptions } from '../../src/core/types.js';
+import { createStandin, type Standin, type StandinConfig } from '../../src/standin.js';
 
-export async function startStandin(options: Partial<EngineOptions> = {}, providers?: string[]): Promise<RunningServer> {
-  const engine = createStandin({ documents: await loadDocuments(providers), options });
-  return startServer(engine, { port: 0 });
+/** The server `useServer` keeps running; read its fields inside tests and hooks, once it has started. */
+export interface ServedStandin {
+  /** The server's origin (`http://127.0.0.1:<port>`, no trailing slash). */
+  readonly url: string;
+  /** The standin behind it: its providers, journal, fixtures, store. */
+  readonly standin: Standin;
+  /** The running server itself. */
+  readonly running: RunningServer;
+  /** The address of `path` (with or without its leading slash) on this server. */
+  base(path: string): string;
+}
+
+/**
+ * Serves the given providers' documents (all when omitted) from `beforeAll` to `afterAll` of the
+ * enclosing file or describe block. The server starts in a hook, so its fields are read lazily: a read
+ * before the hook ran is a mistake in the test, and says so.
+ */
+export function useServer(providers?: readonly string[], config: Omit<StandinConfig, 'documents'> = {}): ServedStandin {
+  let current: { standin: Standin; running: RunningServer } | undefined;
+  beforeAll(async () => {
+    const standin = createStandin({ documents: await loadDocuments(providers && [...providers]), ...config });
+    current = { standin, running: await startServer(standin, { port: 0 }) };
+  });
+  afterAll(async () => {
+    await current?.running.close();
+    current = undefined;
+  });
+  const started = () => {
+    if (!current) throw new Error('useServer: the server is started in beforeAll; read it inside a test or a later hook');
+    return current;
+  };
+  return {
+    get url() {
+      return started().running.url;
+    },
+    get standin() {
+      return started().standin;
+    },
+    get running() {
+      return started().running;
+    },
+    base: (path) => `${started().running.url}/${path.replace(/^\//, '')}`,
+  };
 }
 
 /**
