@@ -6,37 +6,28 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { RunningServer, ServerOptions } from '../src/adapters/node-server.js';
 import { exposureWarning, hostPolicy, SERVER_DEFAULTS } from '../src/adapters/server-guards.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin } from '../src/standin.js';
 import type { EngineOptions } from '../src/core/types.js';
+import { useServerPerTest } from './support/server-per-test.js';
 
-let server: RunningServer | undefined;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await server?.close();
-  server = undefined;
-});
+const server = useServerPerTest();
 
-async function start(options: Parameters<typeof startServer>[1] = {}, engineOptions: Partial<EngineOptions> = {}): Promise<RunningServer> {
+async function start(options: ServerOptions = {}, engineOptions: Partial<EngineOptions> = {}): Promise<RunningServer> {
   const engine = createStandin({ documents: await loadDocuments(['anthropic']), mount: 'root', options: engineOptions });
-  server = await startServer(engine, { port: 0, ...options });
-  return server;
+  return server.start(engine, options);
 }
 
 /** A raw connection, collecting what comes back and when it closes. */
 function raw(url: string): { socket: Socket; text: () => string; closed: Promise<number> } {
-  const { hostname, port } = new URL(url);
   const started = Date.now();
-  const socket = connect(Number(port), hostname);
-  sockets.push(socket);
+  const socket = server.connect(url);
   let text = '';
   socket.on('data', (d) => (text += d));
-  socket.on('error', () => undefined);
   const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
   return { socket, text: () => text, closed };
 }
@@ -128,7 +119,7 @@ describe('connection and time limits', () => {
   it.skipIf(!hasSs)('listens with the configured backlog, 4096 by default (ss reports it)', async () => {
     const { url } = await start({ backlog: 77 });
     expect(listenBacklog(Number(new URL(url).port))).toBe(77);
-    await server!.close();
+    await server.close();
     const other = await start();
     expect(listenBacklog(Number(new URL(other.url).port))).toBe(Math.min(SERVER_DEFAULTS.backlog, Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'))));
   });
@@ -239,8 +230,7 @@ describe('pacing limits and cleanup', () => {
       globalThis.setTimeout = realSetTimeout;
     }
     const started = Date.now();
-    await server!.close();
-    server = undefined;
+    await server.close();
     expect(Date.now() - started).toBeLessThan(500);
   });
 });

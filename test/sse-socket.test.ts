@@ -3,24 +3,18 @@
  * one write, the same bytes as the Web stream path, faults (mid-stream failure, cut) kept, a client that
  * stops reading holds the producer back, and one that leaves stops it.
  */
-import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { toResponse, type Reply } from '../src/core/reply.js';
 import { ConnectionCut, sseBody, type PacedEvent, type SseStreamOptions } from '../src/sse/body.js';
+import { useServerPerTest } from './support/server-per-test.js';
+import { countedEvents, readUntilEnd } from './support/sse-streams.js';
 
-let server: RunningServer | undefined;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await server?.close();
-  server = undefined;
-});
+const server = useServerPerTest();
 
 /** A server whose every answer is the stream `make()` returns. */
-async function serve(make: () => Reply): Promise<{ port: number }> {
-  server = await startServer({ handle: async () => make() }, { port: 0 });
-  return { port: Number(new URL(server.url).port) };
+async function serve(make: () => Reply): Promise<{ url: string }> {
+  return server.start({ handle: async () => make() });
 }
 
 const streamReply = (events: Iterable<PacedEvent>, options: SseStreamOptions): Reply => ({
@@ -30,13 +24,11 @@ const streamReply = (events: Iterable<PacedEvent>, options: SseStreamOptions): R
 });
 
 /** A raw HTTP/1.1 request, recording every chunk read from the socket. */
-function rawRequest(port: number): { socket: Socket; chunks: string[]; closed: Promise<void> } {
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
+function rawRequest(url: string): { socket: Socket; chunks: string[]; closed: Promise<void> } {
+  const socket = server.connect(url);
   const chunks: string[] = [];
   socket.setEncoding('latin1');
   socket.on('data', (d: string) => chunks.push(d));
-  socket.on('error', () => undefined);
   socket.write('POST /x HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
   return { socket, chunks, closed: new Promise((resolve) => socket.on('close', () => resolve())) };
 }
@@ -59,8 +51,8 @@ const events = (n: number, tokens = 0): PacedEvent[] => Array.from({ length: n }
 
 describe('SSE at the socket', () => {
   it('sends the head and the frames due at once in one write, before the first token is due', async () => {
-    const { port } = await serve(() => streamReply([{ event: 'start', data: { a: 1 } }, { event: 'ping', data: {} }, { event: 'delta', data: { t: 'x' }, tokens: 1 }], { framing: 'named', ttftMs: 2_000 }));
-    const { chunks, closed } = rawRequest(port);
+    const { url } = await serve(() => streamReply([{ event: 'start', data: { a: 1 } }, { event: 'ping', data: {} }, { event: 'delta', data: { t: 'x' }, tokens: 1 }], { framing: 'named', ttftMs: 2_000 }));
+    const { chunks, closed } = rawRequest(url);
     const started = Date.now();
     while (chunks.length === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 5));
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -83,57 +75,42 @@ describe('SSE at the socket', () => {
       [events(30, 1), { framing: 'named', tokensPerSecond: 2000 }],
     ];
     for (const [list, options] of cases) {
-      const { port } = await serve(() => streamReply(list, options));
-      const { chunks, closed } = rawRequest(port);
+      const { url } = await serve(() => streamReply(list, options));
+      const { chunks, closed } = rawRequest(url);
       await closed;
       const web = await toResponse(streamReply(list, options)).text();
       const socket = dechunk(chunks.join(''));
       expect(socket.complete).toBe(true);
       expect(socket.body).toBe(web);
-      await server!.close();
-      server = undefined;
+      await server.close();
     }
   });
 
   it('cuts the connection after N events: the frames before it arrive, then the socket closes without the last chunk', async () => {
-    const { port } = await serve(() => streamReply(events(20, 1), { framing: 'named', terminator: '[DONE]', tokensPerSecond: 1000, cut: { after: 5 } }));
-    const { chunks, closed } = rawRequest(port);
+    const { url } = await serve(() => streamReply(events(20, 1), { framing: 'named', terminator: '[DONE]', tokensPerSecond: 1000, cut: { after: 5 } }));
+    const { chunks, closed } = rawRequest(url);
     await closed;
     const { body, complete } = dechunk(chunks.join(''));
     expect(complete).toBe(false);
     expect(body.match(/^event: e$/gm)).toHaveLength(5);
     expect(body).not.toContain('[DONE]');
     // The Web path ends the same stream with a ConnectionCut error after the same frames.
-    const reader = toResponse(streamReply(events(20, 1), { framing: 'named', cut: { after: 5 } })).body!.getReader();
-    let text = '';
-    const error = await (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return undefined;
-        text += new TextDecoder().decode(value);
-      }
-    })().catch((e: unknown) => e);
+    const { text, error } = await readUntilEnd(toResponse(streamReply(events(20, 1), { framing: 'named', cut: { after: 5 } })).body!);
     expect(error).toBeInstanceOf(ConnectionCut);
     expect(text).toBe(body);
   });
 
   it('holds the producer while the client reads nothing, and sends every frame once it reads', async () => {
-    let produced = 0;
     const total = 200_000;
-    function* many(): Generator<PacedEvent> {
-      for (let i = 0; i < total; i++) {
-        produced++;
-        yield { data: { i, pad: 'x'.repeat(40) } };
-      }
-    }
-    const { port } = await serve(() => streamReply(many(), { framing: 'data', terminator: '[DONE]' }));
-    const { socket, chunks, closed } = rawRequest(port);
+    const many = countedEvents(total, (i) => ({ data: { i, pad: 'x'.repeat(40) } }));
+    const { url } = await serve(() => streamReply(many.events, { framing: 'data', terminator: '[DONE]' }));
+    const { socket, chunks, closed } = rawRequest(url);
     socket.pause();
     await new Promise((r) => setTimeout(r, 300));
-    const whilePaused = produced;
+    const whilePaused = many.produced;
     await new Promise((r) => setTimeout(r, 200));
-    expect(produced).toBe(whilePaused);
-    expect(produced).toBeLessThan(total / 2);
+    expect(many.produced).toBe(whilePaused);
+    expect(many.produced).toBeLessThan(total / 2);
     socket.resume();
     await closed;
     const { body, complete } = dechunk(chunks.join(''));
@@ -142,31 +119,19 @@ describe('SSE at the socket', () => {
   });
 
   it('stops the producer and its timer when the client leaves mid-stream', async () => {
-    let finished = false;
-    let produced = 0;
-    function* slow(): Generator<PacedEvent> {
-      try {
-        for (let i = 0; i < 1000; i++) {
-          produced++;
-          yield { data: { i }, tokens: 1 };
-        }
-      } finally {
-        finished = true;
-      }
-    }
-    const { port } = await serve(() => streamReply(slow(), { framing: 'data', tokensPerSecond: 50 }));
-    const { socket, chunks } = rawRequest(port);
+    const slow = countedEvents(1000);
+    const { url } = await serve(() => streamReply(slow.events, { framing: 'data', tokensPerSecond: 50 }));
+    const { socket, chunks } = rawRequest(url);
     while (chunks.length < 2) await new Promise((r) => setTimeout(r, 5));
     socket.destroy();
     const deadline = Date.now() + 2_000;
-    while (!finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(finished).toBe(true);
-    const after = produced;
+    while (!slow.finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(slow.finished).toBe(true);
+    const after = slow.produced;
     await new Promise((r) => setTimeout(r, 100));
-    expect(produced).toBe(after);
+    expect(slow.produced).toBe(after);
     const started = Date.now();
-    await server!.close();
-    server = undefined;
+    await server.close();
     expect(Date.now() - started).toBeLessThan(300);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSseStream, type PacedEvent } from './stream.js';
+import { createSseStream } from './stream.js';
+import { countedEvents, readUntilEnd } from '../../test/support/sse-streams.js';
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
@@ -20,25 +21,14 @@ describe('createSseStream', () => {
   });
 
   it('produces events lazily and stops the producer when cancelled', async () => {
-    let produced = 0;
-    let finished = false;
-    function* events(): Generator<PacedEvent> {
-      try {
-        for (let i = 0; i < 1000; i++) {
-          produced++;
-          yield { data: { i }, tokens: 1 };
-        }
-      } finally {
-        finished = true;
-      }
-    }
-    const stream = createSseStream(events(), { framing: 'data', tokensPerSecond: 1000 });
+    const counted = countedEvents(1000);
+    const stream = createSseStream(counted.events, { framing: 'data', tokensPerSecond: 1000 });
     const reader = stream.getReader();
     await reader.read();
     await reader.read();
-    expect(produced).toBeLessThan(5);
+    expect(counted.produced).toBeLessThan(5);
     await reader.cancel();
-    expect(finished).toBe(true);
+    expect(counted.finished).toBe(true);
   });
 
   it('waits the time to first token before the first token-bearing event', async () => {
@@ -55,21 +45,9 @@ describe('createSseStream', () => {
 
   it('breaks the connection after N events: every event before the break arrives, then the stream errors', async () => {
     const events = Array.from({ length: 10 }, (_, i) => ({ data: { i } }));
-    const reader = createSseStream(events, { framing: 'data', terminator: '[DONE]', cut: { after: 3 } }).getReader();
-    let text = '';
-    const decoder = new TextDecoder();
-    let failure: unknown;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value);
-      }
-    } catch (error) {
-      failure = error;
-    }
+    const { text, error } = await readUntilEnd(createSseStream(events, { framing: 'data', terminator: '[DONE]', cut: { after: 3 } }));
     expect(text).toBe('data: {"i":0}\n\ndata: {"i":1}\n\ndata: {"i":2}\n\n');
-    expect(String(failure)).toMatch(/connection closed after 3 events/);
+    expect(String(error)).toMatch(/connection closed after 3 events/);
   });
 
   it('a cut past the last event changes nothing', async () => {
