@@ -11,7 +11,8 @@
 // beside it. Pinned, both sides of each pair get the same CPU, so a ratio says what the fleet machinery
 // (IPC to the primary, Redis round trips) costs per request: on this 2-core machine --workers 2 cannot
 // beat one worker (the ceiling is 1.0); on a machine with a core per worker it scales instead.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { pinLoad, serverCommand } from './lib.js';
@@ -81,14 +82,43 @@ async function serve(args) {
 async function load(url, seconds) {
   const result = await autocannon({ url: `${url}/v1/messages`, method: 'POST', headers, body, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return result;
 }
 
-async function measure(args) {
+/** CPU time (user + system, clock ticks) a process has used so far (Linux /proc); undefined elsewhere. */
+function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process and its children (a fleet's workers). */
+function processTree(pid) {
+  try {
+    return [pid, ...execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean)];
+  } catch {
+    return [pid];
+  }
+}
+
+const TICK_US = 10_000; // USER_HZ is 100 on Linux
+
+/**
+ * Requests per second, and the CPU every server-side process (standin, its workers, `alsoCount`:
+ * redis-server) spent per request: less sensitive than req/s to other jobs on a shared machine.
+ */
+async function measure(args, alsoCount = []) {
   const { child, url } = await serve(args);
   try {
     await load(url, 1); // warm-up: JIT and the first compiled validators
-    return await load(url, SECONDS);
+    const pids = [...processTree(child.pid), ...alsoCount];
+    const before = pids.map(cpuTicks);
+    const result = await load(url, SECONDS);
+    const used = pids.map(cpuTicks).reduce((sum, after, i) => sum + (after - before[i]), 0);
+    return { rps: result.requests.average, cpuUs: Number.isFinite(used) ? (used * TICK_US) / result.requests.total : NaN };
   } finally {
     await stop(child);
   }
@@ -97,28 +127,35 @@ async function measure(args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Alternates baseline and candidate for ROUNDS rounds; a passing load on the machine hits both alike. */
-async function compare(baseArgs, candidateArgs) {
+async function compare(baseArgs, candidateArgs, candidateAlsoCount = []) {
   const base = [];
   const candidate = [];
   for (let round = 0; round < ROUNDS; round++) {
     base.push(await measure(baseArgs));
-    candidate.push(await measure(candidateArgs));
+    candidate.push(await measure(candidateArgs, candidateAlsoCount));
   }
-  return { base, candidate, ratios: base.map((b, i) => candidate[i] / b) };
+  return { base, candidate };
 }
 
 const f = (n) => n.toFixed(0).padStart(7);
 const rounds = (xs) => xs.map((x) => Math.round(x)).join(', ');
-function report(title, baseName, candidateName, { base, candidate, ratios }) {
+function report(title, baseName, candidateName, { base, candidate }) {
+  const rps = (xs) => xs.map((x) => x.rps);
+  const cpu = (xs) => xs.map((x) => x.cpuUs);
+  const ratios = base.map((b, i) => candidate[i].rps / b.rps);
   console.log(`\n${title}`);
-  console.log(`  ${baseName.padEnd(26)} ${f(median(base))} req/s   rounds: ${rounds(base)}`);
-  console.log(`  ${candidateName.padEnd(26)} ${f(median(candidate))} req/s   rounds: ${rounds(candidate)}`);
+  console.log(`  ${baseName.padEnd(26)} ${f(median(rps(base)))} req/s   rounds: ${rounds(rps(base))}`);
+  console.log(`  ${candidateName.padEnd(26)} ${f(median(rps(candidate)))} req/s   rounds: ${rounds(rps(candidate))}`);
   console.log(`  ratio ${`${candidateName} / ${baseName}`.padEnd(40)} ${median(ratios).toFixed(2)} (per round: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  if (cpu(base).some(Number.isNaN)) return;
+  const cpuRatios = base.map((b, i) => candidate[i].cpuUs / b.cpuUs);
+  console.log(`  server CPU per request      ${baseName} ${f(median(cpu(base)))} µs, ${candidateName} ${f(median(cpu(candidate)))} µs (rounds: ${rounds(cpu(base))} / ${rounds(cpu(candidate))})`);
+  console.log(`  CPU ratio ${`${candidateName} / ${baseName}`.padEnd(36)} ${median(cpuRatios).toFixed(2)} (per round: ${cpuRatios.map((r) => r.toFixed(2)).join(', ')})`);
 }
 
 const placement = pinLoad();
 console.log(`\nstandin as a fleet: POST /v1/messages non-streaming, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS}s, Node ${process.version}, 127.0.0.1, ${placement}`);
-report('--workers 2 against one worker (state in the primary):', 'serve --workers 1', 'serve --workers 2', await compare(['--workers', '1'], ['--workers', '2']));
+report('--workers 2 against one worker (state in the primary; CPU includes the primary\'s):', 'serve --workers 1', 'serve --workers 2', await compare(['--workers', '1'], ['--workers', '2']));
 
 if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
   console.log('\nRedis store against memory: skipped, redis-server is not installed');
@@ -127,7 +164,7 @@ if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) 
   const { child: redis } = await startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
   try {
     const state = `redis://127.0.0.1:${port}`;
-    report('Redis state store against memory (one process; every exchange is journalled through the store):', 'memory store', 'Redis store', await compare([], ['--state', state]));
+    report('Redis state store against memory (one standin process; CPU includes redis-server\'s):', 'memory store', 'Redis store', await compare([], ['--state', state], [redis.pid]));
   } finally {
     await stop(redis);
   }

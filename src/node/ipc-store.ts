@@ -86,6 +86,7 @@ export function createIpcStore(channel: IpcChannel, timeoutMs = ANSWER_TIMEOUT_M
   /** Sends what this turn queued as one message. */
   function flush(): void {
     const calls = queued;
+    if (calls.length === 0) return; // failed meanwhile (`fail`)
     queued = [];
     const id = nextId++;
     const timer = setTimeout(() => failBatch(id, (call) => `${call.op}: the primary process did not answer within ${timeoutMs} ms`), timeoutMs);
