@@ -202,6 +202,14 @@ describe('the fleet when something fails', () => {
     }
     expect(replaced).toBeDefined();
     for (let i = 0; i < 4; i++) expect((await send(`${workers.url}/anthropic${path}`, { headers, body })).status).toBe(200);
+    // The replacement keeps the shared clock too: an advance answered by either worker is seen by both.
+    const clockAt = async (init?: { headers: Record<string, string>; body: unknown }) => (JSON.parse((await send(`${workers.url}/_standin/clock`, init)).body) as { now: number }).now;
+    const moved = await clockAt({ headers: { 'content-type': 'application/json' }, body: { advanceMs: 120_000 } });
+    for (let i = 0; i < 4; i++) {
+      const now = await clockAt();
+      expect(now).toBeGreaterThanOrEqual(moved);
+      expect(now - moved).toBeLessThan(30_000);
+    }
     const sent = Date.now();
     workers.child.kill('SIGTERM');
     expect(await workers.exited).toBe(0);
