@@ -48,18 +48,17 @@ export function writeSse(status: number, headers: Record<string, string>, body: 
       if (step.end !== undefined) {
         stop();
         if (step.end === 'complete') {
-          res.end(step.bytes ?? step.text);
+          res.end(step.text);
           return false;
         }
         // Break only once what was written has left: destroying sooner would drop it.
-        if (step.text) res.write(step.bytes ?? step.text, () => res.destroy());
+        if (step.text) res.write(step.text, () => res.destroy());
         else if (res.writableLength > 0) res.once('drain', () => res.destroy());
         else res.destroy();
         return false;
       }
       let roomy = true;
-      // The bytes the observers keep, when there are any: the text is not encoded twice.
-      if (step.text) roomy = res.write(step.bytes ?? step.text);
+      if (step.text) roomy = res.write(step.text);
       else if (!res.headersSent) res.flushHeaders(); // nothing due yet: the client still gets the head now
       if (step.wait > 0) {
         timer = setTimeout(pump, step.wait);

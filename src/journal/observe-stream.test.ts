@@ -19,6 +19,16 @@ describe('SseCapture', () => {
     expect(dropped).toBe(0);
   });
 
+  it('keeps text standin wrote, however many writes and characters, and gives back unused room', () => {
+    const capture = new SseCapture(Date.now());
+    const texts = Array.from({ length: 300 }, (_, i) => `event: delta\ndata: {"i":${i},"t":"é🙂 ${'x'.repeat(i % 50)}"}\n\n`);
+    for (const text of texts) capture.add(text);
+    capture.trim();
+    const { events } = capture.events();
+    expect(events).toHaveLength(300);
+    expect(events.map((e) => `event: ${e.event}\ndata: ${e.data}\n\n`).join('')).toBe(texts.join(''));
+  });
+
   it(`keeps ${MAX_EVENTS} events of a longer stream and counts the rest as dropped`, () => {
     const capture = new SseCapture(Date.now());
     for (let i = 0; i < MAX_EVENTS + 5; i++) capture.add(bytes(`data: ${i}\n\n`));

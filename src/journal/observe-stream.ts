@@ -1,12 +1,12 @@
 /**
  * Watches a streamed answer on its way out: every chunk is passed on unchanged, and once the stream
- * ends (or the client leaves, or it breaks off) the observation is handed over. SSE is kept as the bytes
- * that went out, one buffer per write with the time it left (`SseCapture`), and parsed into events only
- * when the entry is sealed: the journal keeps up to a thousand streams alive until they are read, and an
- * object (or a string) per event cost the garbage collector more than making the events did, while a
- * buffer's contents live outside the collected heap (measured: 58 → 46 µs a stream, 33 without journal). A streamed answer made by
- * standin (an `SseBody`) is watched through `sseObserver`; a byte stream (a relayed or replayed
- * recording) through `observeStream`.
+ * ends (or the client leaves, or it breaks off) the observation is handed over. SSE is kept as the
+ * bytes that went out, in one growing buffer per stream with where each write ended and when it left
+ * (`SseCapture`), and parsed into events only when the entry is sealed: the journal keeps up to a
+ * thousand streams alive until they are read, and an object or string per event (or per write, when a
+ * paced stream writes each frame alone) cost the garbage collector more than making the events did; a
+ * buffer's contents live outside the collected heap. A streamed answer made by standin (an `SseBody`) is
+ * watched through `sseObserver`; a byte stream (a relayed or replayed recording) through `observeStream`.
  */
 import { createParser } from 'eventsource-parser';
 import type { SseObserver } from '../sse/body.js';
@@ -14,29 +14,46 @@ import { MAX_BODY_CHARS, MAX_EVENTS, type JournalEvent, type JournalStream } fro
 
 /** SSE bytes kept per stream at most; frames past it are only counted (as `dropped`). */
 const MAX_STREAM_BYTES = 4 * 1024 * 1024;
+const FIRST_CAPACITY = 4096;
+const encoder = new TextEncoder();
 
-/** The SSE of a stream as it left (UTF-8), each piece with its offset from the request's arrival. */
+/** The SSE of a stream as it left (UTF-8), each write with its end and its offset from the request. */
 export class SseCapture {
-  private readonly pieces: Uint8Array[] = [];
-  private readonly offsets: number[] = [];
+  private buffer = new Uint8Array(0);
   private size = 0;
+  /** Where each write ended in `buffer`, and its offset in ms from the request's arrival. */
+  private readonly ends: number[] = [];
+  private readonly offsets: number[] = [];
   /** Frames not kept once MAX_STREAM_BYTES was reached. */
   private overflow = 0;
 
   constructor(private readonly startedAt: number) {}
 
-  /** Keeps a piece of the stream as it left (a chunk may end inside a frame, or a character). */
-  add(bytes: Uint8Array): void {
+  /** Keeps frames standin wrote (text) or a chunk of a relayed stream (bytes, copied). */
+  add(piece: string | Uint8Array): void {
     if (this.size >= MAX_STREAM_BYTES) {
-      this.overflow += framesIn(bytes);
+      this.overflow += framesIn(piece);
       return;
     }
-    this.size += bytes.length;
-    this.pieces.push(bytes);
+    if (typeof piece === 'string') {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      this.reserve(piece.length * 3);
+      this.size += encoder.encodeInto(piece, this.buffer.subarray(this.size)).written;
+    } else {
+      this.reserve(piece.length);
+      this.buffer.set(piece, this.size);
+      this.size += piece.length;
+    }
+    this.ends.push(this.size);
     this.offsets.push(Date.now() - this.startedAt);
   }
 
-  /** The events, each stamped with the offset of the piece that completed it; at most MAX_EVENTS. */
+  /** Gives back the room a finished stream did not use. */
+  trim(): void {
+    if (this.buffer.length > this.size) this.buffer = this.buffer.slice(0, this.size);
+  }
+
+  /** The events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
   events(): { events: JournalEvent[]; dropped: number } {
     const events: JournalEvent[] = [];
     let dropped = this.overflow;
@@ -48,18 +65,32 @@ export class SseCapture {
       },
     });
     const decoder = new TextDecoder();
-    this.pieces.forEach((bytes, i) => {
+    let from = 0;
+    this.ends.forEach((end, i) => {
       offsetMs = this.offsets[i]!;
-      parser.feed(decoder.decode(bytes, { stream: true }));
+      parser.feed(decoder.decode(this.buffer.subarray(from, end), { stream: true }));
+      from = end;
     });
     return { events, dropped };
+  }
+
+  private reserve(more: number): void {
+    const needed = this.size + more;
+    if (needed <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(FIRST_CAPACITY, needed, this.buffer.length * 2));
+    grown.set(this.buffer.subarray(0, this.size));
+    this.buffer = grown;
   }
 }
 
 /** Blank lines (frame ends) in a piece of SSE: how many frames it ends. */
-function framesIn(bytes: Uint8Array): number {
+function framesIn(piece: string | Uint8Array): number {
   let count = 0;
-  for (let i = 1; i < bytes.length; i++) if (bytes[i] === 10 && bytes[i - 1] === 10) count++;
+  if (typeof piece === 'string') {
+    for (let at = piece.indexOf('\n\n'); at >= 0; at = piece.indexOf('\n\n', at + 2)) count++;
+  } else {
+    for (let i = 1; i < piece.length; i++) if (piece[i] === 10 && piece[i - 1] === 10) count++;
+  }
   return count;
 }
 
@@ -98,7 +129,8 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
   const finish = (end: JournalStream['end'], error?: string): Promise<void> => {
     if (ended) return Promise.resolve();
     ended = true;
-    if (!sse) take(decoder.decode());
+    if (sse) sse.trim();
+    else take(decoder.decode());
     const observation: StreamObservation = { end, text, truncated, endedAt: Date.now() };
     if (sse) observation.sse = sse;
     if (error !== undefined) observation.error = error;
@@ -121,8 +153,8 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
           controller.close();
           return;
         }
-        // SSE is kept as bytes (a copy: the reader owns the chunk it is given), other text decoded.
-        if (sse) sse.add(step.value.slice());
+        // SSE is kept as bytes (copied: the reader owns the chunk it is given), other text decoded.
+        if (sse) sse.add(step.value);
         else take(decoder.decode(step.value, { stream: true }));
         controller.enqueue(step.value);
       },
@@ -141,8 +173,9 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
 export function sseObserver(options: Omit<ObserveOptions, 'sse'>): SseObserver {
   const sse = new SseCapture(options.startedAt);
   return {
-    frames: (bytes) => sse.add(bytes),
+    frames: (text) => sse.add(text),
     end(end, error) {
+      sse.trim();
       const observation: StreamObservation = { sse, end, text: '', truncated: false, endedAt: Date.now() };
       if (error !== undefined) observation.error = error;
       return options.onEnd(observation).catch(() => undefined);

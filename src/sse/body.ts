@@ -30,11 +30,10 @@ export type SseEnd = 'complete' | 'cancelled' | 'error';
 
 export interface SseObserver {
   /**
-   * Frames handed to the transport together, as the UTF-8 bytes sent: whole frames (the terminator
-   * too), one call per write. An observer that keeps them keeps one buffer per write, outside the
-   * garbage-collected heap, and parses them only if it is read. It must not change them.
+   * Frames handed to the transport together, as one text: whole frames (the terminator too), one call
+   * per write, so an observer parses them only if it needs the events.
    */
-  frames(bytes: Uint8Array): void;
+  frames(text: string): void;
   /** Called once; the stream's end reaches the client only after a returned promise settles. */
   end(how: SseEnd, error?: string): void | Promise<void>;
 }

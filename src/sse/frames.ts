@@ -12,13 +12,8 @@ import type { SseEvent } from '../core/types.js';
 import { ConnectionCut, type PacedEvent, type SseBody, type SseEnd, type SseObserver, type SseStreamOptions } from './body.js';
 import { dataOf, frameData } from './frame.js';
 
-/**
- * Frames to send now, then either come back after `wait` ms (0: at once), or the stream is over. With
- * observers, `bytes` holds the text encoded once for them, which a transport may send as they are.
- */
-export type SseStep = ({ text: string; wait: number; end?: undefined } | { text: string; end: 'complete' | 'cut'; cut?: ConnectionCut }) & { bytes?: Uint8Array };
-
-const encoder = new TextEncoder();
+/** Frames to send now, then either come back after `wait` ms (0: at once), or the stream is over. */
+export type SseStep = { text: string; wait: number; end?: undefined } | { text: string; end: 'complete' | 'cut'; cut?: ConnectionCut };
 
 /** setTimeout overflows past 2^31-1 ms (to 1 ms, with a warning); no single wait may come near it. */
 const MAX_WAIT_MS = 2 ** 31 - 1;
@@ -141,11 +136,9 @@ export class SseFrames {
     return frameData(name, data, this.options.framing);
   }
 
-  /** Shows the observers the frames about to be handed to the transport, as the bytes sent. */
+  /** Shows the observers the frames about to be handed to the transport, all in one text. */
   private handOver<T extends SseStep>(step: T): T {
-    if (!step.text || this.observers.length === 0) return step;
-    step.bytes = encoder.encode(step.text);
-    for (const observer of this.observers) observer.frames(step.bytes);
+    if (step.text) for (const observer of this.observers) observer.frames(step.text);
     return step;
   }
 

@@ -48,7 +48,6 @@ export function sseReadableStream(body: SseBody): ReadableStream<Uint8Array> {
           const taken = frames.take(limit);
           const step = taken instanceof Promise ? await taken : taken;
           if (cancelled) return;
-          // Encoded afresh even when observers hold `step.bytes`: the reader owns what it is given.
           if (step.text) controller.enqueue(encoder.encode(step.text));
           if (step.end === 'cut') {
             if (step.text) breakWith = step.cut;
