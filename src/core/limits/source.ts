@@ -14,7 +14,7 @@ import type { HeaderValues, OperationContext, ProviderRuntime, RateLimitBucket }
 import { costOf, type Usage } from '../usage.js';
 import { bucketsFor, SETTABLE, type Bucket, type RateLimitSettings } from './buckets.js';
 import { incrementAll } from '../state/store.js';
-import { addToBucket, counterKey, WINDOW_GRACE_MS, windowScope, windowStart, type WindowScope } from './window.js';
+import { addToBucket, counterKey, createScopeKeyCache, WINDOW_GRACE_MS, windowScope, windowStart, type ScopeKeys, type WindowScope } from './window.js';
 
 export const RATE_LIMIT_SOURCE = 'rate-limit';
 
@@ -29,6 +29,7 @@ export function createRateLimitSource(settings: RateLimitSettings = {}): Outcome
   const enforcing = SETTABLE.some((name) => settings[name] !== undefined);
   /** What `choose` learnt about a request it let through: its clock reading, and that it counted it. */
   const admitted = new WeakMap<OperationContext, WindowScope>();
+  const keysOf = createScopeKeyCache();
 
   function bucketsOf(provider: ProviderRuntime): Bucket[] {
     let buckets = byProvider.get(provider);
@@ -41,13 +42,13 @@ export function createRateLimitSource(settings: RateLimitSettings = {}): Outcome
     choose(ctx) {
       if (!enforcing) return undefined;
       const buckets = bucketsOf(ctx.provider);
-      return buckets.some((b) => b.enforced) ? admit(ctx, buckets, admitted) : undefined;
+      return buckets.some((b) => b.enforced) ? admit(ctx, keysOf(ctx), buckets, admitted) : undefined;
     },
     settle(ctx, settled) {
       // Our own 429 already carries its values; it used nothing.
       if (settled.source === RATE_LIMIT_SOURCE) return undefined;
       const buckets = bucketsOf(ctx.provider);
-      return buckets.length === 0 ? undefined : count(ctx, buckets, settled, admitted.get(ctx));
+      return buckets.length === 0 ? undefined : count(ctx, keysOf(ctx), buckets, settled, admitted.get(ctx));
     },
   };
 }
@@ -57,8 +58,8 @@ export function createRateLimitSource(settings: RateLimitSettings = {}): Outcome
  * atomic increment (and given back on refusal), so parallel requests cannot overrun it; token budgets
  * are refused once spent, as a request's output is only known after it is answered.
  */
-async function admit(ctx: OperationContext, buckets: Bucket[], admitted: WeakMap<OperationContext, WindowScope>) {
-  const scope = windowScope(ctx, await ctx.clock.now());
+async function admit(ctx: OperationContext, keys: ScopeKeys, buckets: Bucket[], admitted: WeakMap<OperationContext, WindowScope>) {
+  const scope = windowScope(ctx, keys, await ctx.clock.now());
   const uses: Use[] = [];
   let spent: Use | undefined;
   let taken: Use | undefined;
@@ -86,10 +87,10 @@ async function admit(ctx: OperationContext, buckets: Bucket[], admitted: WeakMap
   return { reply: renderError(ctx.provider, ctx.operation, 429, { requestId: ctx.requestId, retryAfter, values }) };
 }
 
-async function count(ctx: OperationContext, buckets: Bucket[], settled: Settled, scope: WindowScope | undefined): Promise<HeaderValues> {
+async function count(ctx: OperationContext, keys: ScopeKeys, buckets: Bucket[], settled: Settled, scope: WindowScope | undefined): Promise<HeaderValues> {
   // `admit` took the request already when it enforces a request budget.
   const requestCounted = scope !== undefined && buckets.some((b) => b.enforced && b.name === 'requests');
-  scope ??= windowScope(ctx, await ctx.clock.now());
+  scope ??= windowScope(ctx, keys, await ctx.clock.now());
   const uses: Use[] = [];
   const counted: Use[] = [];
   const increments: [string, number][] = [];

@@ -17,15 +17,58 @@ export const WINDOW_GRACE_MS = 60_000;
 
 export interface WindowScope {
   ctx: OperationContext;
-  /** The state key every counter of this session, provider and API key starts with. */
-  prefix: string;
+  /** The state keys of this session, provider and API key. */
+  keys: ScopeKeys;
   /** Window starts already read in this request, by window length. */
   starts: Map<number, number>;
   now: number;
 }
 
-export function windowScope(ctx: OperationContext, now: number): WindowScope {
-  return { ctx, prefix: stateKey(ctx.session, 'rate', ctx.provider.name, keyId(ctx.apiKey)), starts: new Map(), now };
+/**
+ * The state keys of one session, provider and API key, made once and reused while the window lasts:
+ * building each key (and hashing the API key) on every request was a measurable share of answering it,
+ * and a key string used again keeps its hash. Held in this process only; the store sees only the keys.
+ */
+export class ScopeKeys {
+  private readonly anchors = new Map<number, string>();
+  private readonly counters = new Map<RateLimitBucket, { start: number; key: string }>();
+
+  constructor(readonly prefix: string) {}
+
+  /** Where the current window's start is kept, for windows of this length. */
+  anchor(windowMs: number): string {
+    let key = this.anchors.get(windowMs);
+    if (key === undefined) this.anchors.set(windowMs, (key = `${this.prefix}\u0000window\u0000${windowMs}`));
+    return key;
+  }
+
+  /** The state key of a bucket's counter in the window starting at `start`. */
+  counter(bucket: RateLimitBucket, start: number): string {
+    const known = this.counters.get(bucket);
+    if (known?.start === start) return known.key;
+    const key = `${this.prefix}\u0000${bucket}\u0000${start}`;
+    this.counters.set(bucket, { start, key });
+    return key;
+  }
+}
+
+/** Key sets by session, provider and API key; at most `max`, then it starts over (a bound, not an LRU). */
+export function createScopeKeyCache(max = 1024): (ctx: OperationContext) => ScopeKeys {
+  const bySession = new Map<string, ScopeKeys>();
+  return (ctx) => {
+    const id = `${ctx.session}\u0000${ctx.provider.name}\u0000${ctx.apiKey ?? ''}`;
+    let keys = bySession.get(id);
+    if (!keys) {
+      if (bySession.size >= max) bySession.clear();
+      keys = new ScopeKeys(stateKey(ctx.session, 'rate', ctx.provider.name, keyId(ctx.apiKey)));
+      bySession.set(id, keys);
+    }
+    return keys;
+  };
+}
+
+export function windowScope(ctx: OperationContext, keys: ScopeKeys, now: number): WindowScope {
+  return { ctx, keys, starts: new Map(), now };
 }
 
 /** The start of the current window of the given length, opening a new one when the last has ended. */
@@ -36,7 +79,7 @@ export function windowStart(scope: WindowScope, windowMs: number): number | Prom
 
 async function readWindowStart(scope: WindowScope, windowMs: number): Promise<number> {
   const { ctx, now } = scope;
-  const anchor = `${scope.prefix}\u0000window\u0000${windowMs}`;
+  const anchor = scope.keys.anchor(windowMs);
   const stored = await ctx.store.get(anchor);
   let start = typeof stored === 'number' && now < stored + windowMs ? stored : undefined;
   if (start === undefined) {
@@ -49,7 +92,7 @@ async function readWindowStart(scope: WindowScope, windowMs: number): Promise<nu
 
 /** The state key of a bucket's counter in the window starting at `start`. */
 export function counterKey(scope: WindowScope, bucket: RateLimitBucket, start: number): string {
-  return `${scope.prefix}\u0000${bucket}\u0000${start}`;
+  return scope.keys.counter(bucket, start);
 }
 
 /** Adds `by` to a bucket's count in the window starting at `start` and answers the new count. */
