@@ -24,7 +24,7 @@ const message = (stream: boolean, n: number) => ({ model: 'claude-haiku-4-5', ma
 async function attempt(base: string, body: Obj, headers: Record<string, string>, doFetch: typeof fetch = fetch): Promise<string> {
   let res: Response;
   try {
-    res = await doFetch(`${base}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sk-zq81x7vw', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
+    res = await doFetch(`${base}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sk-chaos', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
   } catch {
     return 'dropped';
   }

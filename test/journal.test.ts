@@ -145,6 +145,21 @@ describe('the journal endpoint', () => {
     for (const secret of [RUNWARE_KEY, KEY, RUNWARE_KEY.slice(4, 20)]) expect(text).not.toContain(secret);
   });
 
+  it('keeps a session name and a prompt that share words with the key, and hides the key and its masked echo', async () => {
+    // A key made of words, as a test key or a password may be: its pieces in a session name or a prompt are no leak.
+    const wordy = ['sk', 'ant', 'api03', 'riverbank', 'journal', 'Notes42'].join('-');
+    const session = 'riverbank-journal';
+    const prompt = `Summarise my riverbank journal notes. The old key was ${wordy.slice(0, 16)}...${wordy.slice(-4)}.`;
+    const res = await messages({ ...hello, messages: [{ role: 'user', content: prompt }] }, { 'x-api-key': wordy, 'x-standin-session': session });
+    expect(res.status).toBe(200);
+    await res.text();
+    const { entries } = await journal(`?session=${session}`);
+    expect(entries.map((e) => e.session)).toEqual([session]);
+    expect(entries[0]!.request.headers['x-api-key']).toBe('[REDACTED]');
+    expect(JSON.parse(entries[0]!.request.body!).messages[0].content).toBe('Summarise my riverbank journal notes. The old key was [REDACTED].');
+    expect(JSON.stringify(entries)).not.toContain(wordy);
+  });
+
   it('records a stream the client leaves early as cancelled, with the events it got', async () => {
     const res = await messages({ ...hello, max_tokens: 2000, stream: true }, { 'x-standin-session': 'leaver', prefer: 'tokens-per-second=50' });
     const reader = res.body!.getReader();
