@@ -26,7 +26,7 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
       const headers = renderHeaders(specs, headerContext, { 'content-type': 'application/json' });
       if (result.headers) Object.assign(headers, result.headers);
       diagnose(headers, prefer);
-      return jsonReply(status, result.body, headers);
+      return result.jsonText !== undefined ? { status, headers, body: result.jsonText } : jsonReply(status, result.body, headers);
     }
     case 'stream': {
       const sse = op.sse;

@@ -38,7 +38,16 @@ export interface SseEvent {
  * accounted, since its usage is only on the wire once the last event is written.
  */
 export type OperationResult =
-  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string>; headerValues?: HeaderValues; usage?: () => Usage | undefined }
+  | {
+      kind: 'json';
+      status?: number;
+      body: unknown;
+      /** The body as JSON text, when the profile wrote it itself: exactly what `JSON.stringify(body)` gives. */
+      jsonText?: string;
+      headers?: Record<string, string>;
+      headerValues?: HeaderValues;
+      usage?: () => Usage | undefined;
+    }
   | {
       kind: 'stream';
       events: Iterable<SseEvent> | AsyncIterable<SseEvent>;

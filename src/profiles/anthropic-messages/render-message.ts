@@ -26,6 +26,17 @@ function usage(plan: MessagePlan) {
   };
 }
 
+/** `usage(plan)` as JSON text, written out: it is most of a Message, and stringifying it cost more than the rest. */
+function usageJson(plan: MessagePlan): string {
+  const cache = plan.cache ?? NO_CACHE;
+  return (
+    `{"input_tokens":${plan.inputTokens},"cache_creation_input_tokens":${createdTokens(cache)},"cache_read_input_tokens":${cache.read},` +
+    `"cache_creation":{"ephemeral_5m_input_tokens":${cache.created5m},"ephemeral_1h_input_tokens":${cache.created1h}},` +
+    `"output_tokens":${plan.outputTokens},"output_tokens_details":{"thinking_tokens":${thinkingTokens(plan)}},` +
+    `"server_tool_use":{"web_search_requests":0,"web_fetch_requests":0},"service_tier":"standard","inference_geo":"not_available","speed":"standard"}`
+  );
+}
+
 /** Every field SDK 1.16's `MessageDeltaUsage` declares: the running totals at the end of a stream. */
 function deltaUsage(plan: MessagePlan) {
   const cache = plan.cache ?? NO_CACHE;
@@ -73,6 +84,18 @@ export function toMessage(plan: MessagePlan) {
     container: null,
     usage: usage(plan),
   };
+}
+
+/**
+ * `toMessage(plan)` as JSON text, the same text `JSON.stringify` gives (a test holds them equal), in
+ * about a fifth of the time: every non-streamed answer is one.
+ */
+export function messageJson(plan: MessagePlan): string {
+  const content = plan.blocks.map((block) => JSON.stringify(blockJson(block))).join(',');
+  return (
+    `{"id":${JSON.stringify(plan.id)},"type":"message","role":"assistant","model":${JSON.stringify(plan.model)},"content":[${content}],` +
+    `"stop_reason":${JSON.stringify(plan.stopReason)},"stop_sequence":${JSON.stringify(plan.stopSequence)},"stop_details":null,"container":null,"usage":${usageJson(plan)}}`
+  );
 }
 
 const event = (data: { type: string } & Record<string, unknown>, tokens?: number): PacedEvent => ({ event: data.type, data, tokens });
