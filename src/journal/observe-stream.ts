@@ -14,7 +14,7 @@ import { MAX_BODY_CHARS, MAX_EVENTS, type JournalEvent, type JournalStream } fro
 
 /** SSE bytes kept per stream at most; frames past it are only counted (as `dropped`). */
 const MAX_STREAM_BYTES = 4 * 1024 * 1024;
-const FIRST_CAPACITY = 4096;
+const FIRST_CAPACITY = 8192;
 const encoder = new TextEncoder();
 
 /** The SSE of a stream as it left (UTF-8), each write with its end and its offset from the request. */
@@ -48,9 +48,9 @@ export class SseCapture {
     this.offsets.push(Date.now() - this.startedAt);
   }
 
-  /** Gives back the room a finished stream did not use. */
+  /** Gives back the room a finished stream left unused, when that is most of its buffer. */
   trim(): void {
-    if (this.buffer.length > this.size) this.buffer = this.buffer.slice(0, this.size);
+    if (this.buffer.length > this.size * 2) this.buffer = this.buffer.slice(0, this.size);
   }
 
   /** The events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
@@ -77,7 +77,9 @@ export class SseCapture {
   private reserve(more: number): void {
     const needed = this.size + more;
     if (needed <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(FIRST_CAPACITY, needed, this.buffer.length * 2));
+    // A new buffer is zero-filled and the old one copied: grow in large steps (a stream's first write,
+    // its head events, is a small part of it).
+    const grown = new Uint8Array(Math.max(FIRST_CAPACITY, needed * 4, this.buffer.length * 2));
     grown.set(this.buffer.subarray(0, this.size));
     this.buffer = grown;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/hash.js';
-import { clipPieces, toPieces } from './tokens.js';
+import { clipPieces, PieceCursor, toPieces } from './tokens.js';
 
 describe('clipPieces', () => {
   it('agrees with toPieces: the same first pieces, the same count, and says when it cut', () => {
@@ -24,5 +24,27 @@ describe('clipPieces', () => {
     expect(clipPieces('one two  ', 10)).toEqual({ text: 'one two  ', tokens: 3, clipped: false });
     expect(clipPieces('one two  ', 2)).toEqual({ text: 'one two', tokens: 2, clipped: true });
     expect(clipPieces('', 0)).toEqual({ text: '', tokens: 0, clipped: false });
+  });
+});
+
+describe('PieceCursor', () => {
+  const texts = ['', '   ', 'one', ' one two  three ', 'Hello, world.\nNew line\there  ', 'trailing\u00a0nbsp\u00a0', 'é 🙂 words'];
+
+  it('walks the same pieces toPieces makes, whatever the group sizes', () => {
+    for (const text of texts) {
+      for (const sizes of [[1], [2], [3], [1, 3, 2]]) {
+        const cursor = new PieceCursor(text);
+        const groups: { text: string; count: number }[] = [];
+        for (let i = 0; !cursor.done; i++) groups.push(cursor.take(sizes[i % sizes.length]!));
+        const pieces = toPieces(text);
+        expect(groups.map((g) => g.text).join('')).toBe(pieces.join(''));
+        expect(groups.reduce((n, g) => n + g.count, 0)).toBe(pieces.length);
+        let at = 0;
+        for (const g of groups) {
+          expect(g.text).toBe(pieces.slice(at, at + g.count).join(''));
+          at += g.count;
+        }
+      }
+    }
   });
 });

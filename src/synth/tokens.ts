@@ -8,6 +8,36 @@ export function toPieces(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
+/**
+ * Walks a text's word pieces as `toPieces` splits them, a few at a time, slicing the text itself: a
+ * stream that lives for seconds holds its text and a position, not a list of every piece.
+ */
+export class PieceCursor {
+  private at = 0;
+
+  constructor(private readonly text: string) {}
+
+  get done(): boolean {
+    return this.at >= this.text.length;
+  }
+
+  /** The next `n` pieces as one string, and how many pieces that was (fewer at the end). */
+  take(n: number): { text: string; count: number } {
+    const { text } = this;
+    const start = this.at;
+    let count = 0;
+    while (count < n && this.at < text.length) {
+      let i = this.at;
+      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+      // Whitespace that ends the text is a piece of its own; otherwise it leads the next word.
+      while (i < text.length && !isSpace(text.charCodeAt(i))) i++;
+      this.at = i;
+      count++;
+    }
+    return { text: text.slice(start, this.at), count };
+  }
+}
+
 /** Whether a UTF-16 code unit is whitespace as `\s` has it. */
 export function isSpace(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);

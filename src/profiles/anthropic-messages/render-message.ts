@@ -1,7 +1,7 @@
 /** Renders a message plan as Anthropic's JSON `Message` or as its SSE event sequence. */
 import type { Rng } from '../../core/hash.js';
 import type { PacedEvent } from '../../sse/body.js';
-import { toPieces } from '../../synth/tokens.js';
+import { PieceCursor } from '../../synth/tokens.js';
 import { createdTokens, NO_CACHE } from '../../core/cache/prompt-cache.js';
 import type { MessagePlan, PlannedBlock } from './plan-message.js';
 
@@ -134,11 +134,9 @@ export function* toStreamEvents(plan: MessagePlan, rng: Rng): Generator<PacedEve
       for (const fragment of fragments) yield deltaEvent(index, 'input_json_delta', fragment, block.tokens / fragments.length);
     } else {
       const kind = block.type === 'text' ? 'text_delta' : 'thinking_delta';
-      const pieces = toPieces(block.text);
-      for (let i = 0; i < pieces.length; ) {
-        const n = Math.min(rng.int(1, 3), pieces.length - i);
-        yield deltaEvent(index, kind, pieces.slice(i, i + n).join(''), n);
-        i += n;
+      for (const cursor = new PieceCursor(block.text); !cursor.done; ) {
+        const { text, count } = cursor.take(rng.int(1, 3));
+        yield deltaEvent(index, kind, text, count);
       }
       if (block.type === 'thinking') {
         yield event({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
