@@ -52,7 +52,8 @@ export function renderResult(ctx: OperationContext, result: OperationResult, set
   }
 }
 
-function streamFailure(provider: ProviderRuntime, op: OperationRuntime, prefer: Prefer, requestId: string) {
+/** The error event a stream ends with under `Prefer: stream-error` (or chaos), and after how many events. */
+export function streamFailure(provider: ProviderRuntime, op: OperationRuntime, prefer: Prefer, requestId: string) {
   const type = prefer.streamError || undefined;
   const entries = [...op.catalogue.values(), ...provider.catalogue.values()];
   // A named type uses its own entry; otherwise the provider's first server-side error, as documented.
