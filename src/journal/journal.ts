@@ -60,9 +60,11 @@ export function createJournal(options: JournalOptions): Journal {
   /** Records an exchange; `draft` builds its entry, now (a shared store, a log line) or when first read. */
   async function save(draft: () => DraftEntry): Promise<void> {
     const pending = new PendingEntry(await store.increment(LAST_ID, 1), draft, redactorFor);
+    // A log line needs the entry now; otherwise an in-process store defers sealing to the first read.
+    const sealed = options.onEntry || !store.inProcess ? pending.seal() : undefined;
     // The in-process store keeps the object itself (see StateStore.inProcess); others keep JSON text.
-    await store.append(ENTRIES, store.inProcess ? (pending as unknown as Json) : pending.sealed(), undefined, capacity);
-    if (options.onEntry) options.onEntry(JSON.parse(pending.sealed()) as JournalEntry);
+    await store.append(ENTRIES, store.inProcess ? (pending as unknown as Json) : sealed!.text, undefined, capacity);
+    if (sealed) options.onEntry?.(sealed.entry);
   }
 
   return {
