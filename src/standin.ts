@@ -18,7 +18,7 @@ import { createMemoryStore } from './core/state/memory-store.js';
 import type { Exchange } from './core/engine.js';
 import type { ProviderRuntime } from './core/types.js';
 import { createJournal, type Journal } from './journal/journal.js';
-import type { JournalEntry } from './journal/entry.js';
+import type { JournalSummary } from './journal/entry.js';
 import { journalRoute } from './journal/routes.js';
 import { inspectorRoute } from './inspector/route.js';
 
@@ -45,8 +45,11 @@ export interface StandinConfig {
   controlRoutes?: EngineConfig['controlRoutes'];
   /** Observes every finished exchange before the journal does (which sees the Reply this answers). */
   onExchange?: EngineConfig['onExchange'];
-  /** Told each exchange once the journal has recorded it (redacted): the server's log line. */
-  onJournalEntry?: (entry: JournalEntry) => void;
+  /**
+   * Told each exchange's summary (method, path, status, times, stream, why; redacted) once the journal
+   * has recorded it: the server's log line. The whole entry is in `journal.list()`.
+   */
+  onJournalEntry?: (summary: JournalSummary) => void;
   /**
    * The journal's ring size (default JOURNAL_CAPACITY, 1,000 exchanges), or `false` to record nothing
    * (a load test that needs no record: recording and redacting costs time on every exchange).
@@ -163,7 +166,7 @@ export type { FixtureSet, HandFixture, FixtureMatch, RecordedFile } from './fixt
 export { createFixtureSource, type FixtureSource, type FixtureSourceOptions, type OnMiss } from './fixtures/source.js';
 export { parseFixtureFile, FixtureError } from './fixtures/parse.js';
 export type { Journal, JournalFilter } from './journal/journal.js';
-export type { JournalEntry, JournalEvent, JournalStream } from './journal/entry.js';
+export type { JournalEntry, JournalEvent, JournalStream, JournalSummary } from './journal/entry.js';
 export { JOURNAL_CAPACITY } from './journal/entry.js';
 export { StateStoreError, type StateStore } from './core/state/store.js';
 export { createMemoryStore } from './core/state/memory-store.js';

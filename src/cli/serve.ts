@@ -11,7 +11,7 @@ import { loadFixtures } from '../fixtures/node-load.js';
 import { createRecorder } from '../fixtures/node-record.js';
 import { FixtureError } from '../fixtures/parse.js';
 import { logJson, logLine } from '../journal/log-line.js';
-import type { JournalEntry } from '../journal/entry.js';
+import type { JournalSummary } from '../journal/entry.js';
 import cluster from 'node:cluster';
 import { fleetPlanOf, isFleetWorker, openStore, reportListening, runPrimary, startFleetWorker, untilStopped } from './fleet.js';
 
@@ -150,7 +150,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const format = values.log === 'json' ? logJson : logLine;
-  const onJournalEntry = values.quiet ? undefined : (entry: JournalEntry) => process.stdout.write(`${format(entry)}\n`);
+  const onJournalEntry = values.quiet ? undefined : (entry: JournalSummary) => process.stdout.write(`${format(entry)}\n`);
   const upstreams = upstreamsOf(values.upstream ?? [], values.provider, names);
   if (typeof upstreams === 'string') {
     console.error(`standin serve: ${upstreams}`);

@@ -48,3 +48,13 @@ export interface JournalEntry {
   /** Why it ended as it did: the refusal behind an error, the source that answered, Prefer, notes. */
   why: Omit<ExchangeTrace, 'bodyText' | 'session' | 'provider' | 'operationId'>;
 }
+
+/**
+ * What the server's log line shows of an exchange (a part of its entry, redacted the same way): made
+ * without building and sealing the whole entry, which a journal in process defers until it is read.
+ */
+export interface JournalSummary extends Pick<JournalEntry, 'id' | 'time' | 'session' | 'provider' | 'method' | 'path' | 'status' | 'durationMs' | 'streamMs'> {
+  /** For a streamed answer: how many events went out, and how it ended. */
+  stream?: { events: number; end: JournalStream['end']; error?: string };
+  why: Pick<JournalEntry['why'], 'outcome' | 'refusal'>;
+}

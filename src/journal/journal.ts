@@ -9,11 +9,11 @@ import { isControlPath } from '../core/control.js';
 import type { Exchange } from '../core/engine.js';
 import type { Reply } from '../core/reply.js';
 import { globalKey, type StateStore } from '../core/state/store.js';
-import { JOURNAL_CAPACITY, type JournalEntry } from './entry.js';
+import { JOURNAL_CAPACITY, type JournalEntry, type JournalSummary } from './entry.js';
 import { observeStream, sseObserver, type StreamObservation } from './observe-stream.js';
 import { isSseBody, observeSse } from '../sse/body.js';
 import { PendingEntry } from './pending-entry.js';
-import { addStream, createRedactorCache, draftEntry, keptOf, type RecordedExchange, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+import { addStream, createRedactorCache, draftEntry, keptOf, summarise, type RecordedExchange, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
 import type { Json } from '../core/types.js';
 
 export interface JournalFilter {
@@ -44,8 +44,8 @@ export interface JournalOptions {
   store: StateStore;
   capacity?: number;
   credentialFromBody?: CredentialFromBody;
-  /** Told each entry once it is recorded (the server's log line). */
-  onEntry?: (entry: JournalEntry) => void;
+  /** Told each exchange's summary once it is recorded (the server's log line). */
+  onEntry?: (summary: JournalSummary) => void;
 }
 
 const ENTRIES = globalKey('journal');
@@ -57,14 +57,15 @@ export function createJournal(options: JournalOptions): Journal {
   const capacity = options.capacity ?? JOURNAL_CAPACITY;
   const redactorFor = createRedactorCache();
 
-  /** Records an exchange; `draft` builds its entry, now (a shared store, a log line) or when first read. */
-  async function save(draft: () => DraftEntry): Promise<void> {
-    const pending = new PendingEntry(await store.increment(LAST_ID, 1), draft, redactorFor);
-    // A log line needs the entry now; otherwise an in-process store defers sealing to the first read.
-    const sealed = options.onEntry || !store.inProcess ? pending.seal() : undefined;
-    // The in-process store keeps the object itself (see StateStore.inProcess); others keep JSON text.
-    await store.append(ENTRIES, store.inProcess ? (pending as unknown as Json) : sealed!.text, undefined, capacity);
-    if (sealed) options.onEntry?.(sealed.entry);
+  /**
+   * Records an exchange: `draft` builds its entry, now (a shared store) or when first read (the
+   * in-process store keeps the object itself, see StateStore.inProcess); `summary` the log line's part.
+   */
+  async function save(draft: () => DraftEntry, summary: (id: number) => JournalSummary): Promise<void> {
+    const id = await store.increment(LAST_ID, 1);
+    const pending = new PendingEntry(id, draft, redactorFor);
+    await store.append(ENTRIES, store.inProcess ? (pending as unknown as Json) : pending.sealed(), undefined, capacity);
+    options.onEntry?.(summary(id));
   }
 
   return {
@@ -100,15 +101,19 @@ export function createJournal(options: JournalOptions): Journal {
   /** `reply` is what goes out; the closures made here hold only `kept` and `path` (see `observe`). */
   function record(kept: RecordedExchange, reply: Reply, path: string): Promise<void> | Reply {
     const draft = () => draftEntry(kept, path, options.credentialFromBody);
+    const summary = (id: number, seen?: StreamObservation) => summarise(id, kept, path, redactorFor, options.credentialFromBody, seen);
     const { startedAt } = kept;
     const body = reply.body;
-    if (body === null || typeof body === 'string') return save(draft);
+    if (body === null || typeof body === 'string') return save(draft, summary);
     const onEnd = (seen: StreamObservation) =>
-      save(() => {
-        const streamed = draft();
-        addStream(streamed, startedAt, seen);
-        return streamed;
-      });
+      save(
+        () => {
+          const streamed = draft();
+          addStream(streamed, startedAt, seen);
+          return streamed;
+        },
+        (id) => summary(id, seen),
+      );
     if (isSseBody(body)) return { ...reply, body: observeSse(body, sseObserver({ startedAt, onEnd })) };
     const sse = /^text\/event-stream\b/i.test(reply.headers['content-type'] ?? '');
     return { ...reply, body: observeStream(body, { sse, startedAt, onEnd }) };

@@ -38,6 +38,16 @@ describe('SseCapture', () => {
     expect(dropped).toBe(5);
   });
 
+  it('counts the frames that went out without parsing them, text or split bytes', () => {
+    const capture = new SseCapture(Date.now());
+    capture.add('event: a\ndata: 1\n\nevent: b\ndata: 2\n\n');
+    const tail = bytes('data: 3\n\ndata: 4\n\n');
+    capture.add(tail.slice(0, 8)); // the blank line after "3" split across two pieces
+    capture.add(tail.slice(8));
+    expect(capture.frameCount()).toBe(4);
+    expect(capture.frameCount()).toBe(capture.events().events.length);
+  });
+
   it('stamps each event with the time its piece left', async () => {
     const capture = new SseCapture(Date.now());
     capture.add(bytes('data: 1\n\n'));

@@ -53,6 +53,19 @@ export class SseCapture {
     if (this.buffer.length > this.size * 2) this.buffer = this.buffer.slice(0, this.size);
   }
 
+  /** How many frames went out (kept or not), without parsing them: what a log line shows. */
+  frameCount(): number {
+    let count = this.overflow;
+    const { buffer, size } = this;
+    for (let at = buffer.indexOf(10); at >= 0 && at + 1 < size; at = buffer.indexOf(10, at + 1)) {
+      if (buffer[at + 1] === 10) {
+        count++;
+        at++;
+      }
+    }
+    return count;
+  }
+
   /** The events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
   events(): { events: JournalEvent[]; dropped: number } {
     const events: JournalEvent[] = [];

@@ -24,20 +24,12 @@ export class PendingEntry {
 
   /** The entry's redacted JSON text, made once; the exchange behind it is let go. */
   sealed(): string {
-    return this.#sealed ?? this.seal().text;
-  }
-
-  /**
-   * Seals the entry now and answers it as text and as the object (a log line wants the object: reading
-   * it back from the text would cost a parse). Only the first call builds it.
-   */
-  seal(): { text: string; entry: JournalEntry } {
-    if (this.#sealed !== undefined) return { text: this.#sealed, entry: JSON.parse(this.#sealed) as JournalEntry };
-    const draft = this.#draft!();
-    const sealed = sealEntry({ id: this.id, ...draft.entry }, draft.secrets, this.#redactorFor);
-    this.#sealed = sealed.text;
-    this.#draft = undefined;
-    return sealed;
+    if (this.#sealed === undefined) {
+      const draft = this.#draft!();
+      this.#sealed = sealEntry({ id: this.id, ...draft.entry }, draft.secrets, this.#redactorFor).text;
+      this.#draft = undefined;
+    }
+    return this.#sealed;
   }
 
   toJSON(): JournalEntry {

@@ -10,7 +10,7 @@
 import type { Exchange } from '../core/engine.js';
 import { createRedactor, REDACTED, type Redact } from '../core/redact.js';
 import { isSecretHeader, secretsInHeaders } from '../core/secret-headers.js';
-import { MAX_BODY_CHARS, type JournalEntry } from './entry.js';
+import { MAX_BODY_CHARS, type JournalEntry, type JournalSummary } from './entry.js';
 import type { StreamObservation } from './observe-stream.js';
 
 /** Finds a key a provider accepts inside the request body (undefined when it takes none there). */
@@ -42,11 +42,7 @@ export function keptOf(exchange: Exchange): RecordedExchange {
 export function draftEntry(exchange: RecordedExchange, path: string, credentialFromBody?: CredentialFromBody): DraftEntry {
   const { request, reply, trace } = exchange;
   const sent = headerRecord(request.headers);
-  const secrets = secretsInHeaders(sent);
-  if (trace.provider && trace.bodyText && credentialFromBody) {
-    const key = credentialFromBody(trace.provider, trace.bodyText);
-    if (key) secrets.push(key);
-  }
+  const secrets = secretsOf(exchange, sent, credentialFromBody);
   const { session, provider, operationId, bodyText, ...why } = trace;
   const entry: Omit<JournalEntry, 'id'> = {
     time: new Date(exchange.startedAt).toISOString(),
@@ -66,6 +62,50 @@ export function draftEntry(exchange: RecordedExchange, path: string, credentialF
   return { entry, secrets };
 }
 
+/** The secrets an exchange's request carried (its credential headers, a key inside its body). */
+function secretsOf(exchange: RecordedExchange, sent: Record<string, string>, credentialFromBody?: CredentialFromBody): string[] {
+  const secrets = secretsInHeaders(sent);
+  const { trace } = exchange;
+  if (trace.provider && trace.bodyText && credentialFromBody) {
+    const key = credentialFromBody(trace.provider, trace.bodyText);
+    if (key) secrets.push(key);
+  }
+  return secrets;
+}
+
+/** An exchange's log-line summary, redacted, from the exchange (and what was seen of its stream). */
+export function summarise(
+  id: number,
+  exchange: RecordedExchange,
+  path: string,
+  redactorFor: RedactorCache,
+  credentialFromBody?: CredentialFromBody,
+  seen?: StreamObservation,
+): JournalSummary {
+  const { request, reply, trace } = exchange;
+  const summary: JournalSummary = {
+    id,
+    time: new Date(exchange.startedAt).toISOString(),
+    session: trace.session,
+    method: request.method,
+    path,
+    status: reply.status,
+    durationMs: exchange.durationMs,
+    why: {},
+  };
+  if (trace.provider) summary.provider = trace.provider;
+  if (trace.outcome) summary.why.outcome = trace.outcome;
+  if (trace.refusal) summary.why.refusal = trace.refusal;
+  if (seen) {
+    summary.streamMs = seen.endedAt - exchange.startedAt;
+    if (seen.sse || !seen.text) {
+      summary.stream = { events: seen.sse?.frameCount() ?? 0, end: seen.end };
+      if (seen.error !== undefined) summary.stream.error = seen.error;
+    }
+  }
+  return sealJson(summary, secretsOf(exchange, headerRecord(request.headers), credentialFromBody), redactorFor).value;
+}
+
 /** Adds what was seen of a streamed answer. */
 export function addStream(draft: DraftEntry, startedAt: number, seen: StreamObservation): void {
   const { entry } = draft;
@@ -81,17 +121,23 @@ export function addStream(draft: DraftEntry, startedAt: number, seen: StreamObse
 
 /** The entry with every secret hidden, and its JSON text: what the store keeps. */
 export function sealEntry(entry: JournalEntry, secrets: string[], redactorFor: RedactorCache): { text: string; entry: JournalEntry } {
+  const { text, value } = sealJson(entry, secrets, redactorFor);
+  return { text, entry: value };
+}
+
+/** A JSON value with every secret hidden, and its text: one pass of the redactor over the text. */
+function sealJson<T>(value: T, secrets: string[], redactorFor: RedactorCache): { text: string; value: T } {
   const redact = redactorFor(secrets);
-  const fieldByField = (): { text: string; entry: JournalEntry } => {
-    const safe = redactStrings(entry, redact) as JournalEntry;
-    return { text: JSON.stringify(safe), entry: safe };
+  const fieldByField = (): { text: string; value: T } => {
+    const safe = redactStrings(value, redact) as T;
+    return { text: JSON.stringify(safe), value: safe };
   };
   if (secrets.some((s) => JSON.stringify(s).length !== s.length + 2)) return fieldByField();
-  const text = JSON.stringify(entry);
+  const text = JSON.stringify(value);
   const safe = redact(text);
-  if (safe === text) return { text, entry };
+  if (safe === text) return { text, value };
   try {
-    return { text: safe, entry: JSON.parse(safe) as JournalEntry };
+    return { text: safe, value: JSON.parse(safe) as T };
   } catch {
     return fieldByField(); // a hidden secret took JSON syntax with it
   }
