@@ -21,6 +21,9 @@ const MEDIUM = 'Keep answers short. '.repeat(300); // ~1,500 tokens: over OpenAI
 
 const server = useServer(['aigateway', 'runware']);
 
+/** OpenAI reports cache hits in whole 128-token blocks (the document's `hit-increment`). */
+const blocks128 = (tokens: number) => tokens - (tokens % 128);
+
 function validate(providerName: string, operationId: string, body: Obj): void {
   const provider = server.standin.providers.find((p) => p.name === providerName)!;
   const op = provider.operations.find((o) => o.operationId === operationId)!;
@@ -47,14 +50,14 @@ describe('AIgateway: automatic caching, reported in prompt_tokens_details', () =
     const first = await chat(conversation, 'gw-a');
     validate('aigateway', 'createChatCompletion', first);
     expect(first.usage.prompt_tokens_details.cached_tokens).toBe(0);
-    expect(first.usage.prompt_tokens_details.cache_write_tokens).toBe(first.usage.prompt_tokens);
+    expect(first.usage.prompt_tokens_details.cache_write_tokens).toBe(blocks128(first.usage.prompt_tokens));
     const second = await chat(conversation, 'gw-a');
-    expect(second.usage.prompt_tokens_details.cached_tokens).toBe(first.usage.prompt_tokens);
+    expect(second.usage.prompt_tokens_details.cached_tokens).toBe(blocks128(first.usage.prompt_tokens));
     expect(second.usage.prompt_tokens_details.cache_write_tokens).toBe(0);
     expect(second.usage.prompt_tokens).toBe(first.usage.prompt_tokens);
     const next = await chat([...conversation, { role: 'assistant', content: second.choices[0].message.content }, { role: 'user', content: 'And in 1953?' }], 'gw-a');
-    expect(next.usage.prompt_tokens_details.cached_tokens).toBe(first.usage.prompt_tokens);
-    expect(next.usage.prompt_tokens_details.cache_write_tokens).toBe(next.usage.prompt_tokens - first.usage.prompt_tokens);
+    expect(next.usage.prompt_tokens_details.cached_tokens).toBe(blocks128(first.usage.prompt_tokens));
+    expect(next.usage.prompt_tokens_details.cache_write_tokens).toBe(blocks128(next.usage.prompt_tokens) - blocks128(first.usage.prompt_tokens));
     expect((await chat(conversation, 'gw-b')).usage.prompt_tokens_details.cached_tokens).toBe(0);
   });
 
@@ -69,12 +72,33 @@ describe('AIgateway: automatic caching, reported in prompt_tokens_details', () =
     expect((await chat([{ role: 'user', content: MEDIUM }], 'gw-medium')).usage.prompt_tokens_details.cached_tokens).toBeGreaterThan(1_024);
   });
 
+  it('counts in 128-token steps after the first 1,024: a prompt of 1,024 to 1,151 tokens reads 1,024', async () => {
+    const inProcess = createStandin({ documents: await loadDocuments(['aigateway']) });
+    const client = new OpenAI({ apiKey: 'gw', baseURL: 'http://standin.invalid/aigateway/v1', fetch: createFetch(inProcess) });
+    // Grow the prompt a word at a time until it is just past 1,024 tokens, but short of 1,152.
+    let words = 670;
+    const ask = (n: number) => ({ model: 'anthropic/claude-haiku-4.5', messages: [{ role: 'user' as const, content: 'flood '.repeat(n) }] });
+    let first = await client.chat.completions.create(ask(words));
+    while (first.usage!.prompt_tokens < 1_030) first = await client.chat.completions.create(ask((words += 2)));
+    expect(first.usage!.prompt_tokens).toBeLessThan(1_152);
+    const repeat = await client.chat.completions.create(ask(words));
+    expect(repeat.usage?.prompt_tokens_details?.cached_tokens).toBe(1_024);
+    const longer = await client.chat.completions.create(ask(words * 2));
+    const again = await client.chat.completions.create(ask(words * 2));
+    expect(again.usage?.prompt_tokens_details?.cached_tokens).toBe(blocks128(longer.usage!.prompt_tokens));
+    expect(again.usage!.prompt_tokens_details!.cached_tokens! % 128).toBe(0);
+  });
+
   it('the openai SDK reads cached_tokens; entries expire after five minutes of standin clock', async () => {
     const inProcess = createStandin({ documents: await loadDocuments(['aigateway']) });
     const client = new OpenAI({ apiKey: 'gw', baseURL: 'http://standin.invalid/aigateway/v1', fetch: createFetch(inProcess) });
     const params = { model: 'anthropic/claude-haiku-4.5', messages: conversation as OpenAI.ChatCompletionMessageParam[] };
     const first = await client.chat.completions.create(params);
-    expect((await client.chat.completions.create(params)).usage?.prompt_tokens_details?.cached_tokens).toBe(first.usage!.prompt_tokens);
+    const second = await client.chat.completions.create(params);
+    // The whole prompt repeats, yet only its whole 128-token blocks are reported: 7,893 tokens read as 7,808.
+    expect(first.usage!.prompt_tokens % 128).not.toBe(0);
+    expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(blocks128(first.usage!.prompt_tokens));
+    expect(second.usage?.prompt_tokens_details?.cached_tokens).toBeLessThan(first.usage!.prompt_tokens);
     await inProcess.clock.advance(5 * 60_000 + 1);
     expect((await client.chat.completions.create(params)).usage?.prompt_tokens_details?.cached_tokens).toBe(0);
   });

@@ -93,6 +93,19 @@ describe.each(anthropicNative)('$provider: a cached system prompt', ({ provider,
     }
   });
 
+  it('refuses a 1h breakpoint after a 5m one, and finds an entry 20 blocks back (Anthropic rules, from the document)', async () => {
+    const late = cachedBody(model, LONG_SYSTEM, '5m', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Which river?', cache_control: { type: 'ephemeral', ttl: '1h' } }] }] });
+    const refused = await post(provider, late, session('order'));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("messages.0.content.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block.");
+    const notes = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'text', text: `Note ${i}.` }));
+    const grown = { model, max_tokens: 16, system: LONG_SYSTEM, messages: [{ role: 'user', content: [{ type: 'text', text: 'The ledger.' }, ...notes(20)] }] };
+    const first = { ...grown, messages: [{ role: 'user', content: [{ type: 'text', text: 'The ledger.', cache_control: { type: 'ephemeral' } }] }] };
+    const written = (await post(provider, first, session('lookback'))).body.usage.cache_creation_input_tokens;
+    (grown.messages[0]!.content.at(-1) as Obj).cache_control = { type: 'ephemeral' };
+    expect((await post(provider, grown, session('lookback'))).body.usage.cache_read_input_tokens).toBe(written);
+  });
+
   it('streams report the same usage in message_start and message_delta', async () => {
     const plain = (await post(provider, cachedBody(model), session('stream'))).body.usage;
     const streamed = await post(provider, cachedBody(model, LONG_SYSTEM, undefined, { stream: true }), session('stream'));
@@ -233,5 +246,93 @@ describe('the hot path', () => {
     const cached = await quiet.fetch(new Request('http://standin.local/anthropic/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'sk-q', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(cachedBody('claude-haiku-4-5')) }));
     expect(cached.status).toBe(200);
     expect(calls).toBeGreaterThan(0);
+  });
+});
+
+describe('Anthropic rules the guide states, through the official SDK', () => {
+  const sdk = async (store?: ReturnType<typeof import('../src/standin.js').createMemoryStore>) => {
+    const inProcess = createStandin({ documents: await loadDocuments(['anthropic']), ...(store ? { store } : {}) });
+    return new Anthropic({ apiKey: 'sk-rules', baseURL: 'http://standin.invalid/anthropic', fetch: createFetch(inProcess), maxRetries: 0 });
+  };
+  const ephemeral = (ttl?: '5m' | '1h') => (ttl ? { type: 'ephemeral' as const, ttl } : { type: 'ephemeral' as const });
+  /** A long uncached system prompt, then one user turn: a large block, then `extra` small blocks; `marks` are block indexes carrying cache_control (the last by default). */
+  const turn = (extra: number, marks: number[] = [extra]): Anthropic.MessageCreateParams => ({
+    model: 'claude-haiku-4-5',
+    max_tokens: 16,
+    system: LONG_SYSTEM,
+    messages: [
+      {
+        role: 'user',
+        content: Array.from({ length: extra + 1 }, (_, i) => ({
+          type: 'text' as const,
+          text: i === 0 ? 'The flood ledger for the spring of 1952. '.repeat(40) : `Note ${i}.`,
+          ...(marks.includes(i) ? { cache_control: ephemeral() } : {}),
+        })),
+      },
+    ],
+  });
+  const usageOf = async (client: Anthropic, params: Anthropic.MessageCreateParams, session: string) =>
+    ((await client.messages.create(params, { headers: { 'x-standin-session': session } })) as Anthropic.Message).usage;
+
+  it('a breakpoint finds an entry written up to 20 blocks before it, not 21', async () => {
+    const client = await sdk();
+    for (const [session, extra, found] of [['near', 20, true], ['far', 21, false]] as const) {
+      const first = await usageOf(client, turn(0), session);
+      expect(first.cache_creation_input_tokens).toBeGreaterThan(8_000);
+      const later = await usageOf(client, turn(extra), session);
+      if (found) {
+        expect(later.cache_read_input_tokens).toBe(first.cache_creation_input_tokens);
+        expect(later.cache_creation_input_tokens).toBeGreaterThan(0);
+        expect(later.cache_creation_input_tokens).toBeLessThan(200);
+      } else {
+        expect(later.cache_read_input_tokens).toBe(0);
+        expect(later.cache_creation_input_tokens).toBeGreaterThan(first.cache_creation_input_tokens!);
+      }
+    }
+  });
+
+  it('a second breakpoint within 20 blocks of the old entry finds it again', async () => {
+    const client = await sdk();
+    const first = await usageOf(client, turn(0), 'rescued');
+    const later = await usageOf(client, turn(21, [5, 21]), 'rescued');
+    expect(later.cache_read_input_tokens).toBe(first.cache_creation_input_tokens);
+  });
+
+  it('the lookback works across processes sharing a store', async () => {
+    const { createMemoryStore } = await import('../src/standin.js');
+    const store = createMemoryStore();
+    const first = await usageOf(await sdk(store), turn(0), 'shared');
+    const later = await usageOf(await sdk(store), turn(12), 'shared');
+    expect(later.cache_read_input_tokens).toBe(first.cache_creation_input_tokens);
+  });
+
+  it('a 1h breakpoint after a 5m one is refused with the API 400; 1h before 5m is billed A, B - A, C - B', async () => {
+    const client = await sdk();
+    const refused = async (params: Anthropic.MessageCreateParams) => {
+      const error = await client.messages.create(params).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      return ((error as InstanceType<typeof Anthropic.BadRequestError>).error as Obj).error;
+    };
+    const note = "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`.";
+    const history = 'An earlier turn about the museum archive and its flood records. '.repeat(150);
+    const mixed = (systemTtl: '5m' | '1h' | undefined, messageTtl: '5m' | '1h'): Anthropic.MessageCreateParams => ({
+      model: 'claude-haiku-4-5',
+      max_tokens: 16,
+      system: [{ type: 'text', text: LONG_SYSTEM, cache_control: ephemeral(systemTtl) }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: history, cache_control: ephemeral(messageTtl) }, { type: 'text', text: 'Which river?' }] }],
+    });
+    const late = await refused(mixed(undefined, '1h'));
+    expect(late).toEqual({ type: 'invalid_request_error', message: `messages.0.content.0.cache_control.ttl: ${note}` });
+    const tools = await refused({ ...mixed('1h', '1h'), tools: [{ name: 'gauge', description: 'Reads a river gauge.', input_schema: { type: 'object' }, cache_control: ephemeral('5m') }] });
+    expect(tools.message).toBe(`system.0.cache_control.ttl: ${note}`);
+    const topLevel = await refused({ ...mixed('5m', '5m'), cache_control: ephemeral('1h') } as Anthropic.MessageCreateParams);
+    expect(topLevel.message).toBe(`cache_control.ttl: ${note}`);
+
+    const first = (await client.messages.create(mixed('1h', '5m'))) as Anthropic.Message;
+    expect(first.usage.cache_creation?.ephemeral_1h_input_tokens).toBeGreaterThan(7_000);
+    expect(first.usage.cache_creation?.ephemeral_5m_input_tokens).toBeGreaterThan(2_000);
+    expect(first.usage.cache_creation?.ephemeral_5m_input_tokens).toBeLessThan(3_000);
+    const sameSystem = (await client.messages.create(mixed('1h', '5m'))) as Anthropic.Message;
+    expect(sameSystem.usage.cache_read_input_tokens).toBe(first.usage.cache_creation_input_tokens);
   });
 });

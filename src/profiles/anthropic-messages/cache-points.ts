@@ -4,7 +4,7 @@
  * the last block. The prompt is read in Anthropic's cache order, tools → system → messages, counting
  * tokens exactly as `countInputTokens` does, so the cached and uncached parts add up to the same total.
  */
-import { PrefixHasher, type CachePoint, type CacheTtl } from '../../core/cache/prompt-cache.js';
+import { PrefixHasher, ttlOutOfOrder, type CachePoint, type CacheTtl, type PromptBoundary, type PromptCacheSpec } from '../../core/cache/prompt-cache.js';
 import { MESSAGE_OVERHEAD, jsonTokens, textTokens } from '../../synth/tokens.js';
 import { blockTokens } from './input-tokens.js';
 
@@ -13,61 +13,80 @@ type Block = Record<string, unknown>;
 /** Anthropic refuses more breakpoints than this in one request. */
 export const MAX_BREAKPOINTS = 4;
 
-export type CachePlan = { ok: true; points: CachePoint[] } | { ok: false; message: string; param: string };
+export type CachePlan = { ok: true; points: CachePoint[]; boundaries: PromptBoundary[] } | { ok: false; message: string; param: string };
 
 /** Cheap test for the common case: no `cache_control` anywhere in the body text, nothing to do. */
 export function mayAskForCache(bodyText: string): boolean {
   return bodyText.includes('cache_control');
 }
 
-export function cachePoints(body: Block): CachePlan {
+/**
+ * The request's breakpoints, and the end of every content block (a tool, a system block, a message's
+ * block; a string is one block), which the engine looks back over from each breakpoint.
+ */
+export function cachePoints(body: Block, spec: PromptCacheSpec): CachePlan {
   const points: CachePoint[] = [];
+  const boundaries: PromptBoundary[] = [];
+  // Where each breakpoint sits, for the error that names one.
+  const paths: string[] = [];
   const hasher = new PrefixHasher();
   let tokens = 3;
   let marked = 0;
-  // The last block seen, for the top-level (automatic) breakpoint.
-  let lastEnd: { tokens: number; hash: string } | undefined;
-  const visit = (block: Block, blockTokenCount: number) => {
+  const end = () => boundaries.push({ prefixHash: hasher.value, tokens });
+  const visit = (block: Block, blockTokenCount: number, path: string) => {
     const { cache_control: control, ...content } = block;
     hasher.add(JSON.stringify(content));
     tokens += blockTokenCount;
-    lastEnd = { tokens, hash: hasher.value };
+    end();
     const ttl = ttlOf(control);
     if (ttl) {
       marked++;
-      points.push({ prefixHash: hasher.value, tokens, ttl });
+      points.push({ prefixHash: hasher.value, tokens, ttl, block: boundaries.length - 1 });
+      paths.push(`${path}.cache_control.ttl`);
     }
   };
 
-  for (const tool of (body.tools ?? []) as Block[]) visit(tool, jsonTokens(tool));
+  ((body.tools ?? []) as Block[]).forEach((tool, i) => visit(tool, jsonTokens(tool), `tools.${i}`));
   const system = body.system;
   if (typeof system === 'string') {
     hasher.add(system);
     tokens += textTokens(system);
+    end();
   } else if (Array.isArray(system)) {
-    for (const block of system as Block[]) visit(block, blockTokens(block));
+    (system as Block[]).forEach((block, i) => visit(block, blockTokens(block), `system.${i}`));
   }
-  for (const message of (body.messages ?? []) as Block[]) {
+  ((body.messages ?? []) as Block[]).forEach((message, m) => {
     hasher.add(String(message.role));
     tokens += MESSAGE_OVERHEAD;
     const content = message.content;
     if (typeof content === 'string') {
       hasher.add(content);
       tokens += textTokens(content);
-      lastEnd = { tokens, hash: hasher.value };
+      end();
     } else if (Array.isArray(content)) {
-      for (const block of content as Block[]) visit(block, blockTokens(block));
+      (content as Block[]).forEach((block, i) => visit(block, blockTokens(block), `messages.${m}.content.${i}`));
     }
-  }
+  });
+  // The top-level (automatic) breakpoint goes on the last block.
   const automatic = ttlOf(body.cache_control);
-  if (automatic && lastEnd) {
+  const last = boundaries.at(-1);
+  if (automatic && last) {
     marked++;
-    if (!points.some((p) => p.prefixHash === lastEnd!.hash)) points.push({ prefixHash: lastEnd.hash, tokens: lastEnd.tokens, ttl: automatic });
+    if (!points.some((p) => p.prefixHash === last.prefixHash)) {
+      points.push({ prefixHash: last.prefixHash, tokens: last.tokens, ttl: automatic, block: boundaries.length - 1 });
+      paths.push('cache_control.ttl');
+    }
   }
   if (marked > MAX_BREAKPOINTS) {
     return { ok: false, message: `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${marked}.`, param: 'cache_control' };
   }
-  return { ok: true, points };
+  const late = ttlOutOfOrder(spec, points.map((p) => p.ttl));
+  if (late >= 0) {
+    // The API's own words, as it answered in a 400 quoted at github.com/cnighswonger/claude-code-cache-fix/issues/44.
+    const message = `${paths[late]}: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: \`tools\`, \`system\`, \`messages\`.`;
+    return { ok: false, message, param: paths[late]! };
+  }
+  return { ok: true, points, boundaries };
 }
 
 function ttlOf(control: unknown): CacheTtl | undefined {

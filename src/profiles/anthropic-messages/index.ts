@@ -7,7 +7,7 @@ import type { OperationContext, OperationResult, Profile } from '../../core/type
 import { answeredModel } from './answered-model.js';
 import { countInputTokens } from './input-tokens.js';
 import { planMessage, type MessagePlan } from './plan-message.js';
-import { applyPromptCache, createdTokens } from '../../core/cache/prompt-cache.js';
+import { applyPromptCache, createdTokens, promptCacheSpec } from '../../core/cache/prompt-cache.js';
 import { cachePoints, mayAskForCache } from './cache-points.js';
 import { messageJson, toMessage, toStreamEvents } from './render-message.js';
 import { renderAnswer, lastUserTurn } from './render-answer.js';
@@ -36,10 +36,11 @@ function planAndAnswer(ctx: OperationContext, keep?: (plan: MessagePlan) => void
   const outcome = planMessage(body, ctx.rng);
   if (!outcome.ok) return { kind: 'error', trigger: 'invalid-request', message: outcome.message, param: outcome.param };
   // Only a request that mentions cache_control pays for caching (and touches the state store).
-  if (mayAskForCache(ctx.bodyText)) {
-    const asked = cachePoints(body);
+  const spec = promptCacheSpec(ctx.provider);
+  if (spec && mayAskForCache(ctx.bodyText)) {
+    const asked = cachePoints(body, spec);
     if (!asked.ok) return { kind: 'error', trigger: 'invalid-request', message: asked.message, param: asked.param };
-    return applyPromptCache(ctx, asked.points).then((cache) => {
+    return applyPromptCache(ctx, asked.points, asked.boundaries).then((cache) => {
       outcome.plan.cache = cache;
       outcome.plan.inputTokens -= cache.read + createdTokens(cache);
       return answer(ctx, outcome.plan, keep);
