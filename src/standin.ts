@@ -17,7 +17,7 @@ import type { OutcomeSource } from './core/outcome/types.js';
 import { createMemoryStore } from './core/state/memory-store.js';
 import type { Exchange } from './core/engine.js';
 import type { ProviderRuntime } from './core/types.js';
-import { createJournal, type Journal } from './journal/journal.js';
+import { createJournal, type Journal, type JournalRing } from './journal/journal.js';
 import type { JournalSummary } from './journal/entry.js';
 import { journalRoute } from './journal/routes.js';
 import { inspectorRoute } from './inspector/route.js';
@@ -52,9 +52,10 @@ export interface StandinConfig {
   onJournalEntry?: (summary: JournalSummary) => void;
   /**
    * The journal's ring size (default JOURNAL_CAPACITY, 1,000 exchanges), or `false` to record nothing
-   * (a load test that needs no record: recording and redacting costs time on every exchange).
+   * (a load test that needs no record: recording and redacting costs time on every exchange). `ring`:
+   * where entries are kept, when not a list in `store` (`standin serve --workers`: one per worker).
    */
-  journal?: { capacity?: number } | false;
+  journal?: { capacity?: number; ring?: JournalRing } | false;
   /**
    * Fixtures that answer before synthesis: hand-written `{ match, answer }`s, a set loaded from a folder
    * (`loadFixtures` in standin/node), or a fixture source already built. Checked against the documents.
@@ -102,6 +103,7 @@ export function createStandin(config: StandinConfig): Standin {
   const journal = createJournal({
     store,
     capacity: config.journal ? config.journal.capacity : undefined,
+    ring: config.journal ? config.journal.ring : undefined,
     credentialFromBody: credentialFinder(providers),
     onEntry: config.onJournalEntry,
   });
@@ -165,7 +167,7 @@ export type { Answer } from './core/answer.js';
 export type { FixtureSet, HandFixture, FixtureMatch, RecordedFile } from './fixtures/format.js';
 export { createFixtureSource, type FixtureSource, type FixtureSourceOptions, type OnMiss } from './fixtures/source.js';
 export { parseFixtureFile, FixtureError } from './fixtures/parse.js';
-export type { Journal, JournalFilter } from './journal/journal.js';
+export type { Journal, JournalFilter, JournalRing } from './journal/journal.js';
 export type { JournalEntry, JournalEvent, JournalStream, JournalSummary } from './journal/entry.js';
 export { JOURNAL_CAPACITY } from './journal/entry.js';
 export { StateStoreError, type StateStore } from './core/state/store.js';

@@ -12,6 +12,7 @@ import { sampleRequests } from './support/sample-requests.js';
 import { alive, send, serve, type Served } from './support/fleet.js';
 import { freePort, redisSkipReason, startRedis, type RedisServer } from './support/redis.js';
 import { spawnCli, waitFor } from './support/cli-process.js';
+import type { JournalEntry } from '../src/standin.js';
 
 const running: ChildProcess[] = [];
 /** Requests per minute per key, provider and session; a wallet's dollars (each answer costs ~$0.0003). */
@@ -170,6 +171,61 @@ describe.each(fleets())('standin as a fleet: %s', (name, urls) => {
     expect((await send(`${b}/_standin/reset`, { headers: { 'content-type': 'application/json' }, body: { session: `reset-${name.length}` } })).status).toBeLessThan(300);
     // The attempt count was cleared by the other process: the first attempt again fails.
     expect((await send(`${a}/anthropic${path}`, { headers: forced, body })).status).toBe(429);
+  });
+
+  // Last in this block: its full reset clears every other test's state too.
+  it.skipIf(skipFleet(name))('shares the journal: lists, polls, DELETE and a full reset across processes, no key in it', async () => {
+    const [a, b] = urls() as [string, string];
+    const { path, headers } = sampleRequests.anthropic!;
+    // A made-up key, assembled so no file holds a string shaped like a real one.
+    const key = ['sk-ant', 'api03', 'Fleet7Journal2Key9Xq4'].join('-');
+    const session = `journal-${name.length}`;
+    const ask = (base: string, text: string) =>
+      send(`${base}/anthropic${path}`, { headers: { ...headers, 'x-api-key': key, 'x-standin-session': session }, body: { model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: text }] } });
+    type Listing = { lastId: number; clearedAfter: number; entries: JournalEntry[] };
+    const list = async (base: string, query = ''): Promise<Listing> => {
+      const res = await send(`${base}/_standin/journal?session=${session}${query}`);
+      expect(res.status, res.body).toBe(200);
+      expect(res.body).not.toContain(key);
+      expect(res.body).not.toContain(key.slice(8, 24));
+      return JSON.parse(res.body) as Listing;
+    };
+    const prompts = (l: Listing) => l.entries.map((e) => (JSON.parse(e.request.body!) as { messages: { content: string }[] }).messages[0]!.content);
+    // Fresh connections alternate between the workers (or go to each process in turn), so each of
+    // these is answered by the other process than the one before. (Six calls at most before the
+    // reset: the rate limit of this block is six a minute.)
+    for (const [i, text] of ['one', 'two', 'three'].entries()) expect((await ask([a, b][i % 2]!, text)).status).toBe(200);
+    let seen = 0;
+    for (const base of [a, b, a, b]) {
+      const listing = await list(base);
+      expect(prompts(listing)).toEqual(['one', 'two', 'three']);
+      const ids = listing.entries.map((e) => e.id);
+      expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      seen = ids.at(-1)!;
+      expect(listing.lastId).toBeGreaterThanOrEqual(seen);
+    }
+    // A poller asking each process in turn for what is new sees what the other answered.
+    for (const [i, text] of ['five', 'six'].entries()) {
+      expect((await ask([a, b][i % 2]!, text)).status).toBe(200);
+      for (const base of [b, a]) expect(prompts(await list(base, `&after=${seen}`))).toEqual([text]);
+      seen = (await list(a, `&after=${seen}`)).entries[0]!.id;
+    }
+    expect((await send(`${b}/_standin/journal`, { method: 'DELETE' })).status).toBe(200);
+    for (const base of [a, b, a, b]) {
+      const listing = await list(base);
+      expect(listing.entries).toEqual([]);
+      expect(listing.clearedAfter).toBeGreaterThanOrEqual(seen);
+    }
+    expect((await ask(a, 'seven')).status).toBe(200);
+    for (const base of [b, a]) expect(prompts(await list(base))).toEqual(['seven']);
+    expect((await send(`${a}/_standin/reset`, { headers: { 'content-type': 'application/json' }, body: {} })).status).toBe(200);
+    for (const base of [b, a, b, a]) {
+      const res = JSON.parse((await send(`${base}/_standin/journal`)).body) as Listing;
+      expect(res.entries).toEqual([]);
+      expect(res.lastId).toBe(0);
+    }
+    expect((await ask(b, 'eight')).status).toBe(200);
+    for (const base of [a, b]) expect((await list(base)).entries.map((e) => e.id)).toEqual([1]);
   });
 });
 

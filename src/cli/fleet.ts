@@ -12,6 +12,8 @@ import { createMemoryStore } from '../core/state/memory-store.js';
 import type { Clock } from '../core/state/clock.js';
 import type { StateStore } from '../core/state/store.js';
 import { createIpcClock } from '../node/ipc-clock.js';
+import { createIpcJournalRing } from '../node/ipc-journal.js';
+import type { JournalRing } from '../journal/ring.js';
 import { createIpcStore, createIpcStoreServer, type IpcChannel } from '../node/ipc-store.js';
 import { createRedisStore } from '../node/redis-store.js';
 
@@ -45,16 +47,17 @@ export function startFleetWorker(): void {
 
 /**
  * The store of this process: Redis, the primary's store over IPC (a worker), or undefined (memory).
- * A worker on the primary's store also keeps the clock's offset the primary pushes to it (ipc-clock.ts);
- * otherwise the clock is read from the store (undefined).
+ * A worker on the primary's store also keeps the clock's offset the primary pushes to it (ipc-clock.ts)
+ * and its own journal ring, which the primary gathers on a read (ipc-journal.ts); otherwise the clock
+ * is read from the store and the journal kept in it (both undefined).
  */
-export async function openStore(plan: FleetPlan): Promise<{ store?: StateStore; clock?: Clock }> {
+export async function openStore(plan: FleetPlan): Promise<{ store?: StateStore; clock?: Clock; journalRing?: JournalRing }> {
   if (plan.redisUrl) return { store: await createRedisStore({ url: plan.redisUrl }) };
   if (!isFleetWorker()) return {};
   const channel = process as unknown as IpcChannel;
   const store = createIpcStore(channel);
   process.once('disconnect', () => store.fail('the IPC channel closed'));
-  return { store, clock: createIpcClock(channel, store) };
+  return { store, clock: createIpcClock(channel, store), journalRing: createIpcJournalRing(channel, store) };
 }
 
 /** A worker tells the primary it is listening (the primary prints the banner once for all). */

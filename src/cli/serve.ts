@@ -188,8 +188,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (isFleetWorker()) startFleetWorker();
   let store;
   let clock;
+  let journalRing;
   try {
-    ({ store, clock } = await openStore(plan));
+    ({ store, clock, journalRing } = await openStore(plan));
   } catch (error) {
     console.error(`standin serve: ${(error as Error).message}`);
     return 1;
@@ -233,6 +234,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       },
       fixtures,
       onJournalEntry,
+      journal: journalRing && { ring: journalRing },
       rateLimits,
       credits,
       store,

@@ -16,6 +16,7 @@ import { incrementAll, StateStoreError, type StateStore } from '../core/state/st
 import type { Json } from '../core/types.js';
 import { sendQuietly, type IpcChannel } from './ipc-channel.js';
 import { publishClockChanges, touchesClock, type ClockPublisher } from './ipc-clock.js';
+import { gatherJournals, touchesJournal, type JournalGatherer } from './ipc-journal.js';
 
 export type { IpcChannel } from './ipc-channel.js';
 
@@ -129,7 +130,10 @@ export function createIpcStore(channel: IpcChannel, timeoutMs = ANSWER_TIMEOUT_M
   };
 }
 
-/** The primary's end, shared by every worker: one store, and the clock offset pushed to them all. */
+/**
+ * The primary's end, shared by every worker: one store, the clock offset pushed to them all, and the
+ * journal rings the workers keep (ipc-journal.ts).
+ */
 export interface IpcStoreServer {
   /** Answers one worker's store calls (and clock subscription); answers a function that stops it. */
   serve(channel: IpcChannel): () => void;
@@ -137,13 +141,15 @@ export interface IpcStoreServer {
 
 export function createIpcStoreServer(store: StateStore): IpcStoreServer {
   const clock: ClockPublisher = publishClockChanges(store);
+  const journal: JournalGatherer = gatherJournals();
   return {
     serve(channel) {
       const stopClock = clock.serve(channel);
+      const stopJournal = journal.serve(channel);
       const listener = (message: unknown) => {
         const batch = message as StoreBatch;
         if (typeof batch?.standinStoreBatch !== 'number' || !Array.isArray(batch.calls)) return;
-        void runBatch(store, batch.calls, clock).then((results) => {
+        void runBatch(store, batch.calls, clock, journal).then((results) => {
           const answer: StoreAnswer = { standinStoreAnswer: batch.standinStoreBatch, results };
           sendQuietly(channel, answer);
         });
@@ -152,6 +158,7 @@ export function createIpcStoreServer(store: StateStore): IpcStoreServer {
       return () => {
         channel.off('message', listener);
         stopClock();
+        stopJournal();
       };
     },
   };
@@ -164,12 +171,13 @@ export function serveStoreOverIpc(channel: IpcChannel, store: StateStore): () =>
 
 /**
  * Starts every call in order (each one's effect is applied when it starts: the memory store is
- * synchronous inside), waits for all, and, when one moved the clock's offset, tells every worker
- * before answering, so no worker reads an old time once the caller has its answer.
+ * synchronous inside), waits for all, and, when one moved the clock's offset or emptied the journal,
+ * tells every worker before answering, so no worker reads an old time or lists a cleared entry once
+ * the caller has its answer.
  */
-async function runBatch(store: StateStore, calls: StoreCall[], clock: ClockPublisher): Promise<StoreResult[]> {
+async function runBatch(store: StateStore, calls: StoreCall[], clock: ClockPublisher, journal: JournalGatherer): Promise<StoreResult[]> {
   const settled = await Promise.allSettled(calls.map((call) => run(store, call)));
-  if (calls.some(touchesClock)) await clock.publish();
+  await Promise.all([calls.some(touchesClock) && clock.publish(), calls.some(touchesJournal) && journal.clearAll()]);
   return settled.map((s) => (s.status === 'fulfilled' ? { value: s.value as Json | undefined } : { error: (s.reason as Error)?.message ?? String(s.reason) }));
 }
 

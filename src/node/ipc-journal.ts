@@ -1,0 +1,191 @@
+/**
+ * The journal of `standin serve --workers N` (state in the primary): each worker keeps the entries of
+ * the exchanges it answered in its own memory, unsealed until read, as one process does (a
+ * `LocalRing`), instead of sealing every exchange as it ends and sending ~3 KB of text to the primary.
+ * A read gathers every worker's entries:
+ *
+ * - list: the worker asks the primary, which asks every live worker for its ring's ids and its entries
+ *   that pass the filter, and answers the fleet's newest `capacity` entries (by id) that pass it, oldest
+ *   first. Ids still come from the primary's store counter, so they are unique and increasing across
+ *   the fleet, and `?after=` polling works on any worker.
+ * - clear: a delete of the ring's key, or a clear of the store that covers it (a full reset), is
+ *   answered by the primary only once every worker has emptied its ring (as a clock move waits for
+ *   every worker's acknowledgement, ipc-clock.ts), so no worker lists an entry from before an answered
+ *   clear. A worker that exits is not waited for; its entries are gone with it.
+ */
+import type { JournalEntry } from '../journal/entry.js';
+import { createLocalRing, JOURNAL_RING_KEY, type JournalFilter, type JournalRing } from '../journal/ring.js';
+import { StateStoreError, type StateStore } from '../core/state/store.js';
+import { sendQuietly, type IpcChannel } from './ipc-channel.js';
+
+/** Worker → primary: this worker keeps a ring (so reads ask it, clears wait for it). */
+interface Join {
+  standinJournalJoin: true;
+}
+
+/** Worker → primary: list the fleet's entries. */
+interface ListRequest {
+  standinJournalList: number;
+  filter: JournalFilter;
+  capacity: number;
+}
+
+/** Primary → worker: the answer to a ListRequest (or why there is none). */
+interface ListAnswer {
+  standinJournalListed: number;
+  entries?: JournalEntry[];
+  error?: string;
+}
+
+/** Primary → worker: send your ring's entries (`collect`) or empty it (no `collect`). */
+interface Ask {
+  standinJournalAsk: number;
+  collect?: { filter: JournalFilter };
+}
+
+/** Worker → primary: the answer to an Ask. */
+interface Reply {
+  standinJournalReply: number;
+  ids?: number[];
+  entries?: JournalEntry[];
+}
+
+/** A list the primary has not answered within this time fails (a worker or the primary is stuck). */
+const ANSWER_TIMEOUT_MS = 10_000;
+
+/** Whether a store call empties the journal's ring (so every worker must empty its own first). */
+export function touchesJournal(call: { op: string; key: string }): boolean {
+  if (call.op === 'clear') return JOURNAL_RING_KEY.startsWith(call.key);
+  return call.op === 'delete' && call.key === JOURNAL_RING_KEY;
+}
+
+/**
+ * A worker's ring. `store` is the worker's IPC store: clearing deletes the ring's key through it, which
+ * the primary answers once every worker has emptied its ring.
+ */
+export function createIpcJournalRing(channel: IpcChannel, store: StateStore, timeoutMs = ANSWER_TIMEOUT_MS): JournalRing {
+  const local = createLocalRing();
+  let nextList = 1;
+  const lists = new Map<number, { resolve: (entries: JournalEntry[]) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  channel.on('message', (message) => {
+    const ask = message as Ask;
+    if (typeof ask?.standinJournalAsk === 'number') {
+      let reply: Reply = { standinJournalReply: ask.standinJournalAsk };
+      if (ask.collect) reply = { ...reply, ...local.select(ask.collect.filter ?? {}) };
+      else local.clear();
+      sendQuietly(channel, reply);
+      return;
+    }
+    const answer = message as ListAnswer;
+    if (typeof answer?.standinJournalListed !== 'number') return;
+    const waiting = lists.get(answer.standinJournalListed);
+    if (!waiting) return;
+    lists.delete(answer.standinJournalListed);
+    clearTimeout(waiting.timer);
+    if (Array.isArray(answer.entries)) waiting.resolve(answer.entries);
+    else waiting.reject(new StateStoreError(`listing the journal: ${answer.error ?? 'the primary process answered no entries'}`));
+  });
+  sendQuietly(channel, { standinJournalJoin: true } satisfies Join);
+
+  return {
+    keep: (id, entry, capacity) => local.keep(id, entry, capacity),
+    list(filter, capacity) {
+      return new Promise((resolve, reject) => {
+        const id = nextList++;
+        const fail = (why: string) => {
+          if (!lists.delete(id)) return;
+          clearTimeout(timer);
+          reject(new StateStoreError(`listing the journal: ${why}`));
+        };
+        const timer = setTimeout(() => fail(`the primary process did not answer within ${timeoutMs} ms`), timeoutMs);
+        timer.unref?.();
+        lists.set(id, { resolve, reject, timer });
+        try {
+          channel.send({ standinJournalList: id, filter, capacity } satisfies ListRequest, (error) => error && fail(`cannot reach the primary process: ${error.message}`));
+        } catch (error) {
+          fail(`cannot reach the primary process: ${(error as Error).message}`);
+        }
+      });
+    },
+    clear: () => store.delete(JOURNAL_RING_KEY),
+  };
+}
+
+/** The primary's end: knows every worker that keeps a ring, gathers their entries, empties their rings. */
+export interface JournalGatherer {
+  /** Handles one worker's messages; answers a function that forgets the worker (it exited). */
+  serve(channel: IpcChannel): () => void;
+  /** Empties every worker's ring; resolves once each has done so or gone. */
+  clearAll(): Promise<void>;
+}
+
+export function gatherJournals(): JournalGatherer {
+  const members = new Set<IpcChannel>();
+  /** Asks still awaiting replies: from whom, and the replies so far. */
+  const awaited = new Map<number, { from: Set<IpcChannel>; replies: Reply[]; done: (replies: Reply[]) => void }>();
+  let nextAsk = 1;
+
+  function replied(id: number, channel: IpcChannel, reply?: Reply): void {
+    const ask = awaited.get(id);
+    if (!ask || !ask.from.delete(channel)) return;
+    if (reply) ask.replies.push(reply);
+    if (ask.from.size > 0) return;
+    awaited.delete(id);
+    ask.done(ask.replies);
+  }
+
+  /** Sends an ask to every member; resolves with the replies of those that answered (not those gone). */
+  function askAll(collect?: Ask['collect']): Promise<Reply[]> {
+    const id = nextAsk++;
+    const from = new Set(members);
+    if (from.size === 0) return Promise.resolve([]);
+    const replies = new Promise<Reply[]>((resolve) => awaited.set(id, { from, replies: [], done: resolve }));
+    const ask: Ask = collect ? { standinJournalAsk: id, collect } : { standinJournalAsk: id };
+    for (const channel of from) {
+      try {
+        channel.send(ask, (error) => error && replied(id, channel));
+      } catch {
+        replied(id, channel); // gone: nothing to wait for
+      }
+    }
+    return replies;
+  }
+
+  async function list(request: ListRequest): Promise<JournalEntry[]> {
+    const replies = await askAll({ filter: request.filter ?? {} });
+    // The fleet's ring is its newest `capacity` entries: those from the capacity-th newest id on.
+    const ids = replies.flatMap((r) => r.ids ?? []).sort((a, b) => a - b);
+    const capacity = Math.max(0, Number(request.capacity) || 0);
+    const from = ids.length > capacity ? ids[ids.length - capacity]! : -Infinity;
+    return replies
+      .flatMap((r) => r.entries ?? [])
+      .filter((e) => e.id >= from)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  return {
+    serve(channel) {
+      const listener = (message: unknown) => {
+        if ((message as Join)?.standinJournalJoin === true) {
+          members.add(channel);
+        } else if (typeof (message as Reply)?.standinJournalReply === 'number') {
+          replied((message as Reply).standinJournalReply, channel, message as Reply);
+        } else if (typeof (message as ListRequest)?.standinJournalList === 'number') {
+          const request = message as ListRequest;
+          void list(request).then(
+            (entries) => sendQuietly(channel, { standinJournalListed: request.standinJournalList, entries } satisfies ListAnswer),
+            (error: Error) => sendQuietly(channel, { standinJournalListed: request.standinJournalList, error: error.message } satisfies ListAnswer),
+          );
+        }
+      };
+      channel.on('message', listener);
+      return () => {
+        channel.off('message', listener);
+        members.delete(channel);
+        for (const id of [...awaited.keys()]) replied(id, channel);
+      };
+    },
+    clearAll: async () => void (await askAll()),
+  };
+}
