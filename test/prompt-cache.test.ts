@@ -336,3 +336,30 @@ describe('Anthropic rules the guide states, through the official SDK', () => {
     expect(sameSystem.usage.cache_read_input_tokens).toBe(first.usage.cache_creation_input_tokens);
   });
 });
+
+describe('the top-level cache_control, as the guide\'s edge cases say, through the official SDK', () => {
+  const client = async () => new Anthropic({ apiKey: 'sk-auto', baseURL: 'http://standin.invalid/anthropic', fetch: createFetch(createStandin({ documents: await loadDocuments(['anthropic']) })), maxRetries: 0 });
+  const marked = (n: number, ttl?: '1h') => Array.from({ length: n }, (_, i) => ({ type: 'text' as const, text: `${LONG_SYSTEM} Part ${i}.`, cache_control: ttl ? { type: 'ephemeral' as const, ttl } : { type: 'ephemeral' as const } }));
+  const params = (content: Obj[], top: Obj): Anthropic.MessageCreateParams => ({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: content as Anthropic.ContentBlockParam[] }], cache_control: top } as Anthropic.MessageCreateParams);
+  const failure = (sdk: Anthropic, p: Anthropic.MessageCreateParams) => sdk.messages.create(p).then(() => undefined, (e: { status: number; error: Obj }) => ({ status: e.status, message: e.error.error.message as string }));
+
+  it('on a last block already marked with the same TTL it is a no-op and takes no slot; another TTL is a 400', async () => {
+    const sdk = await client();
+    const same = (await sdk.messages.create(params(marked(4), { type: 'ephemeral' }))) as Anthropic.Message;
+    expect(same.usage.cache_creation_input_tokens).toBeGreaterThan(30_000);
+    expect(await failure(sdk, params([...marked(4), { type: 'text', text: 'Which river?' }], { type: 'ephemeral' }))).toEqual({ status: 400, message: 'A maximum of 4 blocks with cache_control may be provided. Found 5.' });
+    expect(await failure(sdk, params(marked(1), { type: 'ephemeral', ttl: '1h' }))).toEqual({
+      status: 400,
+      message: "cache_control.ttl: the top-level cache_control (ttl='1h') falls on messages.0.content.0, which already has a cache_control with ttl='5m'; the two must agree.",
+    });
+  });
+
+  it('walks back past a thinking block to the block before it', async () => {
+    const sdk = await client();
+    const ledger = { type: 'text', text: `${LONG_SYSTEM} The ledger.` };
+    const first = (await sdk.messages.create(params([ledger, { type: 'thinking', thinking: 'Weighing the floods.', signature: 'sig' }], { type: 'ephemeral' }))) as Anthropic.Message;
+    expect(first.usage.cache_creation_input_tokens).toBeGreaterThan(7_000);
+    const repeat = (await sdk.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: [{ ...ledger, type: 'text', cache_control: { type: 'ephemeral' } }] }] })) as Anthropic.Message;
+    expect(repeat.usage.cache_read_input_tokens).toBe(first.usage.cache_creation_input_tokens);
+  });
+});

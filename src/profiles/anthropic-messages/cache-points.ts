@@ -10,6 +10,9 @@ import { blockTokens } from './input-tokens.js';
 
 type Block = Record<string, unknown>;
 
+/** Blocks the top-level breakpoint walks back past: thinking cannot be marked for caching (Anthropic's guide, "What cannot be cached"). */
+const UNTARGETED = new Set(['thinking', 'redacted_thinking']);
+
 /** Anthropic refuses more breakpoints than this in one request. */
 export const MAX_BREAKPOINTS = 4;
 
@@ -29,16 +32,21 @@ export function cachePoints(body: Block, spec: PromptCacheSpec): CachePlan {
   const boundaries: PromptBoundary[] = [];
   // Where each breakpoint sits, for the error that names one.
   const paths: string[] = [];
+  // Per boundary: its block's path, its own breakpoint's TTL, and whether the top-level breakpoint may land on it.
+  const blocks: { path: string; ttl?: CacheTtl; target: boolean }[] = [];
   const hasher = new PrefixHasher();
   let tokens = 3;
   let marked = 0;
-  const end = () => boundaries.push({ prefixHash: hasher.value, tokens });
+  const end = (path: string, target = true, ttl?: CacheTtl) => {
+    boundaries.push({ prefixHash: hasher.value, tokens });
+    blocks.push(ttl ? { path, ttl, target } : { path, target });
+  };
   const visit = (block: Block, blockTokenCount: number, path: string) => {
     const { cache_control: control, ...content } = block;
     hasher.add(JSON.stringify(content));
     tokens += blockTokenCount;
-    end();
     const ttl = ttlOf(control);
+    end(path, !UNTARGETED.has(block.type as string), ttl);
     if (ttl) {
       marked++;
       points.push({ prefixHash: hasher.value, tokens, ttl, block: boundaries.length - 1 });
@@ -51,7 +59,7 @@ export function cachePoints(body: Block, spec: PromptCacheSpec): CachePlan {
   if (typeof system === 'string') {
     hasher.add(system);
     tokens += textTokens(system);
-    end();
+    end('system');
   } else if (Array.isArray(system)) {
     (system as Block[]).forEach((block, i) => visit(block, blockTokens(block), `system.${i}`));
   }
@@ -62,18 +70,26 @@ export function cachePoints(body: Block, spec: PromptCacheSpec): CachePlan {
     if (typeof content === 'string') {
       hasher.add(content);
       tokens += textTokens(content);
-      end();
+      end(`messages.${m}.content`);
     } else if (Array.isArray(content)) {
       (content as Block[]).forEach((block, i) => visit(block, blockTokens(block), `messages.${m}.content.${i}`));
     }
   });
-  // The top-level (automatic) breakpoint goes on the last block.
+  // The top-level (automatic) breakpoint goes on the last block that can carry one. Anthropic's guide,
+  // "Automatic caching", edge cases: a last block already marked with the same TTL makes it a no-op, a
+  // different TTL is a 400, and a block that is "not eligible" is walked back past.
   const automatic = ttlOf(body.cache_control);
-  const last = boundaries.at(-1);
-  if (automatic && last) {
-    marked++;
-    if (!points.some((p) => p.prefixHash === last.prefixHash)) {
-      points.push({ prefixHash: last.prefixHash, tokens: last.tokens, ttl: automatic, block: boundaries.length - 1 });
+  if (automatic) {
+    let target = blocks.length - 1;
+    while (target >= 0 && !blocks[target]!.target) target--;
+    const explicit = blocks[target]?.ttl;
+    if (explicit && explicit !== automatic) {
+      const at = blocks[target]!.path;
+      return { ok: false, message: `cache_control.ttl: the top-level cache_control (ttl='${automatic}') falls on ${at}, which already has a cache_control with ttl='${explicit}'; the two must agree.`, param: 'cache_control' };
+    }
+    if (target >= 0 && !explicit) {
+      marked++;
+      points.push({ prefixHash: boundaries[target]!.prefixHash, tokens: boundaries[target]!.tokens, ttl: automatic, block: target });
       paths.push('cache_control.ttl');
     }
   }
