@@ -144,6 +144,22 @@ describe('Runware: settings.cache', () => {
     expect(second.promptTokensDetails.cachedTokens).toBeGreaterThan(7_000);
   });
 
+  it('a growing conversation reads the history the previous turn wrote (Claude looks back 20 blocks)', async () => {
+    const turns = [
+      { role: 'user', content: 'Tell me about the archive.' },
+      { role: 'assistant', content: 'It holds flood records for every river in the basin since 1890.' },
+      { role: 'user', content: 'Which river flooded?' },
+      { role: 'assistant', content: 'The Vell, in the spring of 1952, and again in 1953.' },
+      { role: 'user', content: 'How high?' },
+    ];
+    await run(task({ cache: {} }, turns.slice(0, 1)), 'rw-grow');
+    const second = await run(task({ cache: {} }, turns.slice(0, 3)), 'rw-grow');
+    expect(second.promptTokensDetails.cacheWriteTokens).toBeGreaterThan(0);
+    const third = await run(task({ cache: {} }, turns), 'rw-grow');
+    expect(third.promptTokensDetails.cachedTokens).toBe(second.promptTokensDetails.cachedTokens + second.promptTokensDetails.cacheWriteTokens);
+    expect(third.promptTokensDetails.cacheWriteTokens).toBeGreaterThan(0);
+  });
+
   it('a short system prompt is never cached', async () => {
     const short = { ...task({ cache: {} }), settings: { systemPrompt: 'Be brief.', cache: {} } };
     await run(short, 'rw-short');

@@ -54,7 +54,8 @@ export async function runTasks(ctx: OperationContext): Promise<OperationResult> 
     const run = runText(task, ctx.provider.prices, defaultMaxTokens(ctx));
     // `settings.cache` is read only when present: other tasks never reach the state store for it.
     if (isObject(task.settings) && isObject(task.settings.cache)) {
-      const cache = await applyPromptCache(ctx, taskCachePoints(task));
+      const asked = taskCachePoints(task);
+      const cache = await applyPromptCache(ctx, asked.points, asked.boundaries);
       for (const plan of run.plans) plan.cache = cache;
     }
     const items = run.plans.map((plan, i) => toResultItem(plan, run.labels[i]!));
