@@ -124,22 +124,39 @@ describe('the journal of a --workers fleet', () => {
 });
 
 describe("a worker's own ring", () => {
+  const never = () => {
+    throw new Error('not sealed: only ids are read here');
+  };
+  const entry = (id: number) => new PendingEntry(id, never, createRedactorCache());
+  /** An id that arrives when `give` is called. */
+  const onItsWay = () => {
+    let give!: (id: number) => void;
+    return { id: new Promise<number>((resolve) => (give = resolve)), give: (n: number) => give(n) };
+  };
+
+  it('keeps an entry at once and lets a read wait for its id', async () => {
+    const ring = createLocalRing();
+    const late = onItsWay();
+    await ring.keep(late.id, entry, 10); // resolves before the id is there
+    const read = ring.select({ after: 100 });
+    late.give(4);
+    expect((await read).ids).toEqual([4]);
+  });
+
   it('leaves out an entry whose id was on its way while the ring was cleared (that exchange ran across the clear)', async () => {
     const ring = createLocalRing();
-    const never = () => {
-      throw new Error('not sealed: only ids are read here');
-    };
-    const entry = (id: number) => new PendingEntry(id, never, createRedactorCache());
-    let give!: (id: number) => void;
-    const across = ring.keep(new Promise<number>((resolve) => (give = resolve)), entry, 10);
+    const across = onItsWay();
+    await ring.keep(across.id, entry, 10);
     ring.clear();
-    give(7);
-    expect((await across).id).toBe(7);
+    across.give(7);
     await ring.keep(Promise.resolve(8), entry, 10);
     await ring.keep(Promise.resolve(9), entry, 10);
-    expect(ring.select({ after: 100 }).ids).toEqual([8, 9]);
+    expect((await ring.select({ after: 100 })).ids).toEqual([8, 9]);
     // At most `capacity`: the oldest go.
     await ring.keep(Promise.resolve(10), entry, 2);
-    expect(ring.select({ after: 100 }).ids).toEqual([9, 10]);
+    expect((await ring.select({ after: 100 })).ids).toEqual([9, 10]);
+    // An id that fails (the store is gone) leaves its entry out.
+    await ring.keep(Promise.reject(new Error('store gone')), entry, 10);
+    expect((await ring.select({ after: 100 })).ids).toEqual([9, 10]);
   });
 });

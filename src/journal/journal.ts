@@ -59,8 +59,9 @@ export function createJournal(options: JournalOptions): Journal {
    * in-process ring keeps the object itself); `summary` the log line's part.
    */
   async function save(draft: () => DraftEntry, summary: (id: number) => JournalSummary): Promise<void> {
-    const pending = await ring.keep(store.increment(LAST_ID, 1), (id) => new PendingEntry(id, draft, redactorFor), capacity);
-    options.onEntry?.(summary(pending.id));
+    const id = store.increment(LAST_ID, 1);
+    await ring.keep(id, (n) => new PendingEntry(n, draft, redactorFor), capacity);
+    if (options.onEntry) options.onEntry(summary(await id));
   }
 
   return {

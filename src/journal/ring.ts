@@ -26,10 +26,11 @@ export interface JournalRing {
   /**
    * Keeps an exchange's entry, at most `capacity` entries in all (the oldest go). `id` is the entry's
    * id on its way from the store's counter (asked for just before this call); `entry` builds the entry
-   * once it is there. Answers the entry made. A ring cleared while the id was on its way may leave the
+   * once it is there. Resolves once any read would list the entry: a ring in this process's memory
+   * does not wait for the id (a read does). A ring cleared while the id was on its way leaves the
    * entry out: that exchange ran concurrently with the clear.
    */
-  keep(id: Promise<number>, entry: (id: number) => PendingEntry, capacity: number): Promise<PendingEntry>;
+  keep(id: Promise<number>, entry: (id: number) => PendingEntry, capacity: number): Promise<void>;
   /** The entries that pass `filter`, from the newest `capacity` kept, oldest first. */
   list(filter: JournalFilter, capacity: number): Promise<JournalEntry[]>;
   /** Empties the ring; answered once nothing cleared can be listed any more. */
@@ -46,7 +47,6 @@ export function storeRing(store: StateStore): JournalRing {
       const pending = entry(await id);
       // The in-process store keeps the object itself (see StateStore.inProcess); others keep JSON text.
       await store.append(JOURNAL_RING_KEY, store.inProcess ? (pending as unknown as Json) : pending.sealed(), undefined, capacity);
-      return pending;
     },
     list: async (filter) => selectEntries(await store.list(JOURNAL_RING_KEY), filter),
     clear: () => store.delete(JOURNAL_RING_KEY),
@@ -56,29 +56,43 @@ export function storeRing(store: StateStore): JournalRing {
 /** A ring in this process's memory: what one worker of a fleet recorded. */
 export interface LocalRing {
   keep: JournalRing['keep'];
-  /** The ids of every entry kept (in the order kept), and the entries that pass `filter`. */
-  select(filter: JournalFilter): { ids: number[]; entries: JournalEntry[] };
+  /**
+   * The ids of every entry kept (in the order kept), and the entries that pass `filter`; waits for
+   * the ids still on their way (an id that fails leaves its entry out).
+   */
+  select(filter: JournalFilter): Promise<{ ids: number[]; entries: JournalEntry[] }>;
   clear(): void;
 }
 
+/** One exchange kept: its entry once its id is there. */
+interface Slot {
+  ready: Promise<void>;
+  entry?: PendingEntry;
+}
+
 export function createLocalRing(): LocalRing {
-  let entries: PendingEntry[] = [];
-  /** Counts clears, so an entry whose id was on its way across one is left out (see `keep`). */
-  let generation = 0;
+  let slots: Slot[] = [];
   return {
-    async keep(id, entry, capacity) {
-      const before = generation;
-      const pending = entry(await id);
-      if (generation === before) {
-        entries.push(pending);
-        if (entries.length > capacity) entries.splice(0, entries.length - capacity);
-      }
-      return pending;
+    // The slot goes in now and the answer goes out without waiting for the id (one round trip to
+    // the primary less per request); a read waits for it instead.
+    keep(id, entry, capacity) {
+      const slot: Slot = { ready: Promise.resolve() };
+      slot.ready = id.then(
+        (n) => void (slot.entry = entry(n)),
+        () => undefined, // the store failed: nothing to list (the exchange's other store calls say so)
+      );
+      slots.push(slot);
+      if (slots.length > capacity) slots.splice(0, slots.length - capacity);
+      return Promise.resolve();
     },
-    select: (filter) => ({ ids: entries.map((e) => e.id), entries: selectEntries(entries, filter) }),
+    async select(filter) {
+      await Promise.all(slots.map((s) => s.ready));
+      // Read after the wait: a clear meanwhile empties `slots`; one kept meanwhile may still wait for its id.
+      const kept = slots.flatMap((s) => (s.entry ? [s.entry] : []));
+      return { ids: kept.map((e) => e.id), entries: selectEntries(kept, filter) };
+    },
     clear() {
-      generation++;
-      entries = [];
+      slots = [];
     },
   };
 }

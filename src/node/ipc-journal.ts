@@ -71,10 +71,16 @@ export function createIpcJournalRing(channel: IpcChannel, store: StateStore, tim
   channel.on('message', (message) => {
     const ask = message as Ask;
     if (typeof ask?.standinJournalAsk === 'number') {
-      let reply: Reply = { standinJournalReply: ask.standinJournalAsk };
-      if (ask.collect) reply = { ...reply, ...local.select(ask.collect.filter ?? {}) };
-      else local.clear();
-      sendQuietly(channel, reply);
+      const reply: Reply = { standinJournalReply: ask.standinJournalAsk };
+      if (!ask.collect) {
+        local.clear();
+        sendQuietly(channel, reply);
+      } else {
+        void local.select(ask.collect.filter ?? {}).then(
+          (selected) => sendQuietly(channel, { ...reply, ...selected }),
+          () => sendQuietly(channel, reply), // an entry that cannot be read (never expected) is left out
+        );
+      }
       return;
     }
     const answer = message as ListAnswer;
