@@ -8,6 +8,7 @@
  * - `createLocalRing`: a ring in this process's memory, kept lazily as the in-process store does. A
  *   `--workers` fleet gives each worker one and gathers them all on a read (src/node/ipc-journal.ts).
  */
+import { Ring } from '../core/state/ring.js';
 import { globalKey, type StateStore } from '../core/state/store.js';
 import type { Json } from '../core/types.js';
 import type { JournalEntry } from './entry.js';
@@ -71,7 +72,7 @@ interface Slot {
 }
 
 export function createLocalRing(): LocalRing {
-  let slots: Slot[] = [];
+  let slots = new Ring<Slot>();
   return {
     // The slot goes in now and the answer goes out without waiting for the id (one round trip to
     // the primary less per request); a read waits for it instead.
@@ -81,18 +82,17 @@ export function createLocalRing(): LocalRing {
         (n) => void (slot.entry = entry(n)),
         () => undefined, // the store failed: nothing to list (the exchange's other store calls say so)
       );
-      slots.push(slot);
-      if (slots.length > capacity) slots.splice(0, slots.length - capacity);
+      slots.push(slot, capacity);
       return Promise.resolve();
     },
     async select(filter) {
-      await Promise.all(slots.map((s) => s.ready));
+      await Promise.all(slots.toArray().map((s) => s.ready));
       // Read after the wait: a clear meanwhile empties `slots`; one kept meanwhile may still wait for its id.
-      const kept = slots.flatMap((s) => (s.entry ? [s.entry] : []));
+      const kept = slots.toArray().flatMap((s) => (s.entry ? [s.entry] : []));
       return { ids: kept.map((e) => e.id), entries: selectEntries(kept, filter) };
     },
     clear() {
-      slots = [];
+      slots = new Ring<Slot>();
     },
   };
 }

@@ -5,13 +5,13 @@
  */
 import type { Json } from '../types.js';
 
-export class Ring {
-  private items: Json[] = [];
+export class Ring<T = Json> {
+  private items: T[] = [];
   /** Where the oldest item sits once the ring has wrapped. */
   private start = 0;
 
   /** Appends `value`, dropping the oldest items past `max`; answers the length. */
-  push(value: Json, max = Infinity): number {
+  push(value: T, max = Infinity): number {
     const length = this.items.length;
     if (length === max && max > 0) {
       this.items[this.start] = value;
@@ -26,7 +26,7 @@ export class Ring {
   }
 
   /** The items, oldest first (a copy). */
-  toArray(): Json[] {
+  toArray(): T[] {
     return this.start === 0 ? this.items.slice() : [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
   }
 
