@@ -15,3 +15,52 @@ export function sendQuietly(channel: IpcChannel, message: unknown): void {
     // the channel closed
   }
 }
+
+/**
+ * Messages the primary sends to several workers and waits on: each round has an id the workers echo
+ * back, and settles once every channel sent to has answered or gone (a send that fails counts as gone,
+ * as does a worker that exits: `forget`). Answers with the replies of those that answered.
+ */
+export interface Gathering<R> {
+  send(channels: Iterable<IpcChannel>, message: (id: number) => unknown): Promise<R[]>;
+  /** One channel's reply to round `id` (none: it is gone). */
+  answered(id: number, channel: IpcChannel, reply?: R): void;
+  /** A channel gone: no round waits for it any more. */
+  forget(channel: IpcChannel): void;
+}
+
+export function createGathering<R>(): Gathering<R> {
+  const awaited = new Map<number, { from: Set<IpcChannel>; replies: R[]; done: (replies: R[]) => void }>();
+  let nextId = 1;
+
+  function answered(id: number, channel: IpcChannel, reply?: R): void {
+    const round = awaited.get(id);
+    if (!round || !round.from.delete(channel)) return;
+    if (reply !== undefined) round.replies.push(reply);
+    if (round.from.size > 0) return;
+    awaited.delete(id);
+    round.done(round.replies);
+  }
+
+  return {
+    send(channels, message) {
+      const id = nextId++;
+      const from = new Set(channels);
+      if (from.size === 0) return Promise.resolve([]);
+      const replies = new Promise<R[]>((resolve) => awaited.set(id, { from, replies: [], done: resolve }));
+      const sent = message(id);
+      for (const channel of from) {
+        try {
+          channel.send(sent, (error) => error && answered(id, channel));
+        } catch {
+          answered(id, channel); // gone: nothing to wait for
+        }
+      }
+      return replies;
+    },
+    answered,
+    forget(channel) {
+      for (const id of [...awaited.keys()]) answered(id, channel);
+    },
+  };
+}

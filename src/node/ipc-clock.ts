@@ -12,7 +12,7 @@
  */
 import { CLOCK_OFFSET_KEY, createClock, type Clock } from '../core/state/clock.js';
 import type { StateStore } from '../core/state/store.js';
-import { sendQuietly, type IpcChannel } from './ipc-channel.js';
+import { createGathering, sendQuietly, type IpcChannel } from './ipc-channel.js';
 
 interface Subscribe {
   standinClockSubscribe: true;
@@ -47,22 +47,14 @@ export interface ClockPublisher {
 
 export function publishClockChanges(store: StateStore): ClockPublisher {
   const subscribers = new Set<IpcChannel>();
-  /** Acknowledgements still awaited, per push. */
-  const awaited = new Map<number, { from: Set<IpcChannel>; done: () => void }>();
+  /** Pushes awaiting every subscriber's acknowledgement. */
+  const pushes = createGathering<true>();
   let version = 0;
-  let nextAck = 1;
 
   const offset = async () => {
     const value = await store.get(CLOCK_OFFSET_KEY);
     return typeof value === 'number' ? value : 0;
   };
-
-  function acknowledged(id: number, channel: IpcChannel): void {
-    const push = awaited.get(id);
-    if (!push || !push.from.delete(channel) || push.from.size > 0) return;
-    awaited.delete(id);
-    push.done();
-  }
 
   return {
     serve(channel) {
@@ -75,33 +67,21 @@ export function publishClockChanges(store: StateStore): ClockPublisher {
             () => undefined, // the worker keeps reading the store
           );
         } else if (typeof (message as Ack)?.standinClockAck === 'number') {
-          acknowledged((message as Ack).standinClockAck, channel);
+          pushes.answered((message as Ack).standinClockAck, channel, true);
         }
       };
       channel.on('message', listener);
       return () => {
         channel.off('message', listener);
         subscribers.delete(channel);
-        for (const id of [...awaited.keys()]) acknowledged(id, channel);
+        pushes.forget(channel);
       };
     },
 
     async publish() {
       const at = ++version;
       const ms = await offset();
-      if (subscribers.size === 0) return;
-      const id = nextAck++;
-      const from = new Set(subscribers);
-      const acked = new Promise<void>((resolve) => awaited.set(id, { from, done: resolve }));
-      const push: OffsetPush = { standinClockOffset: ms, version: at, ack: id };
-      for (const channel of from) {
-        try {
-          channel.send(push, (error) => error && acknowledged(id, channel));
-        } catch {
-          acknowledged(id, channel); // gone: nothing to wait for
-        }
-      }
-      return acked;
+      await pushes.send(subscribers, (id) => ({ standinClockOffset: ms, version: at, ack: id }) satisfies OffsetPush);
     },
   };
 }

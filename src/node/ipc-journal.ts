@@ -16,7 +16,7 @@
 import type { JournalEntry } from '../journal/entry.js';
 import { createLocalRing, JOURNAL_RING_KEY, type JournalFilter, type JournalRing } from '../journal/ring.js';
 import { StateStoreError, type StateStore } from '../core/state/store.js';
-import { sendQuietly, type IpcChannel } from './ipc-channel.js';
+import { createGathering, sendQuietly, type IpcChannel } from './ipc-channel.js';
 
 /** Worker → primary: this worker keeps a ring (so reads ask it, clears wait for it). */
 interface Join {
@@ -128,35 +128,12 @@ export interface JournalGatherer {
 
 export function gatherJournals(): JournalGatherer {
   const members = new Set<IpcChannel>();
-  /** Asks still awaiting replies: from whom, and the replies so far. */
-  const awaited = new Map<number, { from: Set<IpcChannel>; replies: Reply[]; done: (replies: Reply[]) => void }>();
-  let nextAsk = 1;
-
-  function replied(id: number, channel: IpcChannel, reply?: Reply): void {
-    const ask = awaited.get(id);
-    if (!ask || !ask.from.delete(channel)) return;
-    if (reply) ask.replies.push(reply);
-    if (ask.from.size > 0) return;
-    awaited.delete(id);
-    ask.done(ask.replies);
-  }
+  /** Asks awaiting every member's reply. */
+  const asks = createGathering<Reply>();
 
   /** Sends an ask to every member; resolves with the replies of those that answered (not those gone). */
-  function askAll(collect?: Ask['collect']): Promise<Reply[]> {
-    const id = nextAsk++;
-    const from = new Set(members);
-    if (from.size === 0) return Promise.resolve([]);
-    const replies = new Promise<Reply[]>((resolve) => awaited.set(id, { from, replies: [], done: resolve }));
-    const ask: Ask = collect ? { standinJournalAsk: id, collect } : { standinJournalAsk: id };
-    for (const channel of from) {
-      try {
-        channel.send(ask, (error) => error && replied(id, channel));
-      } catch {
-        replied(id, channel); // gone: nothing to wait for
-      }
-    }
-    return replies;
-  }
+  const askAll = (collect?: Ask['collect']): Promise<Reply[]> =>
+    asks.send(members, (id) => (collect ? { standinJournalAsk: id, collect } : { standinJournalAsk: id }) satisfies Ask);
 
   async function list(request: ListRequest): Promise<JournalEntry[]> {
     const replies = await askAll({ filter: request.filter ?? {} });
@@ -176,7 +153,7 @@ export function gatherJournals(): JournalGatherer {
         if ((message as Join)?.standinJournalJoin === true) {
           members.add(channel);
         } else if (typeof (message as Reply)?.standinJournalReply === 'number') {
-          replied((message as Reply).standinJournalReply, channel, message as Reply);
+          asks.answered((message as Reply).standinJournalReply, channel, message as Reply);
         } else if (typeof (message as ListRequest)?.standinJournalList === 'number') {
           const request = message as ListRequest;
           void list(request).then(
@@ -189,7 +166,7 @@ export function gatherJournals(): JournalGatherer {
       return () => {
         channel.off('message', listener);
         members.delete(channel);
-        for (const id of [...awaited.keys()]) replied(id, channel);
+        asks.forget(channel);
       };
     },
     clearAll: async () => void (await askAll()),
