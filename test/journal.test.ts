@@ -7,11 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, type JournalEntry } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
-import { globalKey } from '../src/core/state/store.js';
+import { JOURNAL_RING_KEY } from '../src/journal/ring.js';
 import { useServer } from './support/server.js';
-
-/** Where the journal keeps its ring in the store. */
-const JOURNAL_KEY = globalKey('journal');
 
 // A made-up key, assembled so no file holds a string shaped like a real one.
 const KEY = ['sk-ant', 'api03', 'Gh3Jk8Lp2Zx6Cv9Bn4Mq7'].join('-');
@@ -217,7 +214,7 @@ describe('the journal endpoint', () => {
     const res = await lazy.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'x-standin-session': 'lazy' }, body: '{}' }));
     await res.text();
     // What the store holds, as anything serialising it would see it: the sealed entry, never the key.
-    const held = JSON.stringify(await lazy.store.list(JOURNAL_KEY));
+    const held = JSON.stringify(await lazy.store.list(JOURNAL_RING_KEY));
     expect(held).toContain('"session":"lazy"');
     expect(held).not.toContain(KEY.slice(10, 30));
     const [first] = await lazy.journal.list();

@@ -55,15 +55,7 @@ export class SseCapture {
 
   /** How many frames went out (kept or not), without parsing them: what a log line shows. */
   frameCount(): number {
-    let count = this.overflow;
-    const { buffer, size } = this;
-    for (let at = buffer.indexOf(10); at >= 0 && at + 1 < size; at = buffer.indexOf(10, at + 1)) {
-      if (buffer[at + 1] === 10) {
-        count++;
-        at++;
-      }
-    }
-    return count;
+    return this.overflow + framesIn(this.buffer.subarray(0, this.size));
   }
 
   /** The events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
@@ -104,7 +96,12 @@ function framesIn(piece: string | Uint8Array): number {
   if (typeof piece === 'string') {
     for (let at = piece.indexOf('\n\n'); at >= 0; at = piece.indexOf('\n\n', at + 2)) count++;
   } else {
-    for (let i = 1; i < piece.length; i++) if (piece[i] === 10 && piece[i - 1] === 10) count++;
+    for (let at = piece.indexOf(10); at >= 0 && at + 1 < piece.length; at = piece.indexOf(10, at + 1)) {
+      if (piece[at + 1] === 10) {
+        count++;
+        at++;
+      }
+    }
   }
   return count;
 }
