@@ -19,7 +19,7 @@ describe('SseCapture', () => {
     expect(dropped).toBe(0);
   });
 
-  it('keeps text standin wrote, however many writes and characters, and gives back unused room', () => {
+  it('keeps text standin wrote, however many writes and characters, as one text once the stream ends', () => {
     const capture = new SseCapture(Date.now());
     const texts = Array.from({ length: 300 }, (_, i) => `event: delta\ndata: {"i":${i},"t":"é🙂 ${'x'.repeat(i % 50)}"}\n\n`);
     for (const text of texts) capture.add(text);
