@@ -1,5 +1,6 @@
 // standin serving every provider, each under its own prefix, as `standin serve` does (quiet, no log
-// line per exchange); pacing from BENCH_TTFT_MS / BENCH_TPS, as --ttft-ms / --tokens-per-second set it.
+// line per exchange); pacing from BENCH_TTFT_MS / BENCH_TPS, as --ttft-ms / --tokens-per-second set it;
+// BENCH_JOURNAL=off runs it with `journal: false` (bench/floor.js).
 import { startServer } from '../dist/adapters/node-server.js';
 import { loadDocuments } from '../dist/node/load-documents.js';
 import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
@@ -10,6 +11,7 @@ const engine = createStandin({
   documents,
   validators: loadPrecompiledValidators(documents),
   precompile: true,
+  journal: process.env.BENCH_JOURNAL === 'off' ? false : undefined,
   options: { ttftMs: Number(process.env.BENCH_TTFT_MS ?? 0), tokensPerSecond: Number(process.env.BENCH_TPS ?? 0) },
 });
 const running = await startServer(engine, { port: 0, maxConnections: 20_000 });

@@ -1,0 +1,140 @@
+// npm run bench:floor: where a non-streaming answer's CPU goes, and how much of it the engine may take
+// if standin is to reach a given ratio of the bare node:http ceiling (issue 11's goal is 0.8). Measured in
+// one run, alternating rounds, each server alone on core 0 and the load on core 1:
+//   - server CPU per request (from /proc/<pid>/stat, Linux) of the ceiling (bench/raw-server.js), the
+//     adapter's floor (bench/adapter-floor-server.js: standin's adapter, no engine), standin with the
+//     journal off, and standin as served;
+//   - the same for unpaced SSE (Anthropic): the raw server sending the captured frames, standin with the
+//     journal off, and standin as served;
+//   - the engine in process, in a tight loop and with 16 MiB of memory walked between calls (what a
+//     server does to the CPU caches between two requests), to show how much of the engine's cost in
+//     the server is cache misses rather than work.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { median, pinLoad, startServer, streamLoad } from './lib.js';
+import { capture, json, streams } from './scenarios.js';
+import { loadDocuments } from '../dist/node/load-documents.js';
+import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
+import { createStandin } from '../dist/standin.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const GOAL = 0.8;
+
+const placement = pinLoad();
+const dir = mkdtempSync(join(tmpdir(), 'standin-floor-'));
+const dataFile = join(dir, 'answers.json');
+writeFileSync(dataFile, JSON.stringify(await capture()));
+console.log(`standin floor bench (Node ${process.version}; ${placement}; ${ROUNDS} alternating rounds of ${SECONDS} s; medians)`);
+
+/** CPU time (user + system) a process has used, in ms; undefined where /proc is not there. */
+function cpuMs(pid) {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+}
+
+async function measure(script, extraEnv = {}) {
+  const server = await startServer(script, { BENCH_DATA: dataFile, ...extraEnv });
+  try {
+    const load = (duration) => autocannon({ url: `http://127.0.0.1:${server.port}${json.path}`, method: 'POST', headers: json.headers, body: json.body, connections: 50, duration });
+    await load(1); // warm-up: JIT, compiled validators
+    const before = cpuMs(server.child.pid);
+    const result = await load(SECONDS);
+    const after = cpuMs(server.child.pid);
+    if (result.non2xx || result.errors) throw new Error(`${script}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    return { rps: result.requests.average, cpuUs: before === undefined ? NaN : ((after - before) * 1000) / result.requests.total };
+  } finally {
+    await server.stop();
+  }
+}
+
+const servers = [
+  ['bare node:http + Ajv (ceiling)', './raw-server.js', {}],
+  ['adapter, no engine (floor)', './adapter-floor-server.js', {}],
+  ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
+  ['standin', './standin-server.js', {}],
+];
+const results = servers.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [i, [, script, env]] of servers.entries()) results[i].push(await measure(script, env));
+}
+
+async function measureStream(script, extraEnv = {}) {
+  const { path, headers, body } = streams[0];
+  const server = await startServer(script, { BENCH_DATA: dataFile, ...extraEnv });
+  try {
+    await streamLoad(server.port, path, headers, body, { connections: 16, seconds: 1 });
+    const before = cpuMs(server.child.pid);
+    const started = performance.now();
+    const result = await streamLoad(server.port, path, headers, body, { connections: 16, seconds: SECONDS });
+    const after = cpuMs(server.child.pid);
+    const streamsDone = (result.streamsPerSecond * (performance.now() - started)) / 1000;
+    return { eps: result.eventsPerSecond, cpuUs: before === undefined ? NaN : ((after - before) * 1000) / streamsDone };
+  } finally {
+    await server.stop();
+  }
+}
+const streamServers = [
+  ['raw SSE server (ceiling)', './raw-sse-server.js', {}],
+  ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
+  ['standin', './standin-server.js', {}],
+];
+const streamResults = streamServers.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [i, [, script, env]] of streamServers.entries()) streamResults[i].push(await measureStream(script, env));
+}
+
+rmSync(dir, { recursive: true, force: true });
+
+const cpu = results.map((rs) => median(rs.map((r) => r.cpuUs)));
+const rps = results.map((rs) => median(rs.map((r) => r.rps)));
+console.log('\n1. Server CPU per non-streaming POST /v1/messages (50 connections):');
+servers.forEach(([name], i) => console.log(`  ${name.padEnd(32)} ${cpu[i].toFixed(1).padStart(6)} µs CPU/request   ${rps[i].toFixed(0).padStart(6)} req/s`));
+const budget = cpu[0] / GOAL;
+console.log(`  at ${GOAL} of the ceiling a request may take ${budget.toFixed(1)} µs; the adapter takes ${cpu[1].toFixed(1)}, leaving ${(budget - cpu[1]).toFixed(1)} µs`);
+console.log(`  for the whole engine, which takes ${(cpu[2] - cpu[1]).toFixed(1)} µs with the journal off and ${(cpu[3] - cpu[1]).toFixed(1)} µs as served`);
+
+const eps = streamResults.map((rs) => median(rs.map((r) => r.eps)));
+const streamCpu = streamResults.map((rs) => median(rs.map((r) => r.cpuUs)));
+console.log("\n2. Unpaced SSE, Anthropic, 16 connections:");
+streamServers.forEach(([name], i) =>
+  console.log(`  ${name.padEnd(32)} ${eps[i].toFixed(0).padStart(7)} events/s   ratio ${(eps[i] / eps[0]).toFixed(2)}   ${streamCpu[i].toFixed(1).padStart(6)} µs CPU/stream`),
+);
+
+// 3. The engine in process: the same request, one call at a time, with and without a cache-flushing walk.
+const documents = await loadDocuments();
+const engine = createStandin({ documents, validators: loadPrecompiledValidators(documents), precompile: true, journal: false });
+const sent = { ...json.headers, 'content-length': String(json.body.length), host: '127.0.0.1' };
+const headers = { get: (name) => sent[name] ?? null, forEach: (each) => Object.entries(sent).forEach(([k, v]) => each(v, k)) };
+const request = () => ({ method: 'POST', url: `http://127.0.0.1${json.path}`, headers, text: () => Promise.resolve(json.body), body: null });
+const memory = new Int32Array((16 << 20) / 4);
+let sink = 0;
+function walk() {
+  for (let i = 0; i < memory.length; i += 16) sink += memory[i]++; // one touch per 64-byte line
+}
+async function engineRound(n, flush) {
+  let ns = 0n;
+  for (let i = 0; i < n; i++) {
+    if (flush) walk();
+    const started = process.hrtime.bigint();
+    const reply = await engine.handle(request());
+    ns += process.hrtime.bigint() - started;
+    if (reply.status !== 200) throw new Error(`engine answered ${reply.status}`);
+  }
+  return Number(ns) / 1000 / n;
+}
+await engineRound(20_000, false);
+const hot = [];
+const cold = [];
+for (let round = 0; round < 5; round++) {
+  hot.push(await engineRound(10_000, false));
+  cold.push(await engineRound(2_000, true));
+}
+if (sink === 0.5) console.log(''); // keeps the walk from being optimised away
+console.log('\n3. engine.handle in process (journal off), one call at a time:');
+console.log(`  caches warm (tight loop)          ${median(hot).toFixed(1).padStart(6)} µs/request`);
+console.log(`  16 MiB walked between calls       ${median(cold).toFixed(1).padStart(6)} µs/request   (${(median(cold) / median(hot)).toFixed(1)}x)`);
