@@ -12,6 +12,7 @@ import { createRecorder } from '../fixtures/node-record.js';
 import { FixtureError } from '../fixtures/parse.js';
 import { logJson, logLine } from '../journal/log-line.js';
 import type { JournalSummary } from '../journal/entry.js';
+import { createLineWriter } from './line-writer.js';
 import cluster from 'node:cluster';
 import { fleetPlanOf, isFleetWorker, openStore, reportListening, runPrimary, startFleetWorker, untilStopped } from './fleet.js';
 
@@ -150,7 +151,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const format = values.log === 'json' ? logJson : logLine;
-  const onJournalEntry = values.quiet ? undefined : (entry: JournalSummary) => process.stdout.write(`${format(entry)}\n`);
+  const log = values.quiet ? undefined : createLineWriter(process.stdout);
+  const onJournalEntry = log && ((entry: JournalSummary) => log.write(format(entry)));
+  if (log) process.once('exit', log.flush);
   const upstreams = upstreamsOf(values.upstream ?? [], values.provider, names);
   if (typeof upstreams === 'string') {
     console.error(`standin serve: ${upstreams}`);
@@ -273,6 +276,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // Bounded: open streams get the grace period, then are cut; anything still keeping the process alive
   // after that (a webhook delivery in flight) does not hold the exit.
   await running.close(SERVER_DEFAULTS.shutdownGraceMs);
+  log?.flush();
   await store?.close?.();
   setTimeout(() => process.exit(0), SERVER_DEFAULTS.shutdownGraceMs).unref();
   return 0;

@@ -61,7 +61,10 @@ export function createJournal(options: JournalOptions): Journal {
   async function save(draft: () => DraftEntry, summary: (id: number) => JournalSummary): Promise<void> {
     const id = store.increment(LAST_ID, 1);
     await ring.keep(id, (n) => new PendingEntry(n, draft, redactorFor), capacity);
-    if (options.onEntry) options.onEntry(summary(await id));
+    // The log line follows its id; the answer does not wait for it (in a fleet the id is a round trip
+    // to the primary). A store that failed to give one has said so to the exchange's other calls.
+    const onEntry = options.onEntry;
+    if (onEntry) id.then((n) => onEntry(summary(n)), () => undefined);
   }
 
   return {
