@@ -223,6 +223,27 @@ describe('the journal endpoint', () => {
     expect(JSON.stringify(first)).not.toContain(KEY.slice(10, 30));
   });
 
+  it('tells onJournalEntry each summary in id order, and a hook that throws breaks neither the answer nor the entry', async () => {
+    const told: number[] = [];
+    const quiet = createStandin({ documents: await loadDocuments(['anthropic']), onJournalEntry: (summary) => void told.push(summary.id) });
+    const failing = createStandin({
+      documents: await loadDocuments(['anthropic']),
+      onJournalEntry: () => {
+        throw new Error('the log is gone');
+      },
+    });
+    const call = (engine: typeof quiet, session: string) =>
+      engine.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-standin-session': session }, body: JSON.stringify(hello) }));
+    for (let i = 0; i < 3; i++) await (await call(quiet, `told-${i}`)).text();
+    expect(told).toEqual((await quiet.journal.list()).map((e) => e.id));
+    expect(told).toHaveLength(3);
+    const res = await call(failing, 'hook-throws');
+    expect(res.status).toBe(200);
+    await res.text();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await failing.journal.list()).map((e) => e.session)).toEqual(['hook-throws']);
+  });
+
   it('records nothing when turned off (journal: false)', async () => {
     const off = createStandin({ documents: await loadDocuments(['anthropic']), journal: false });
     expect((await off.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY }, body: '{}' }))).status).toBe(400);

@@ -62,9 +62,10 @@ export function createJournal(options: JournalOptions): Journal {
     const id = store.increment(LAST_ID, 1);
     await ring.keep(id, (n) => new PendingEntry(n, draft, redactorFor), capacity);
     // The log line follows its id; the answer does not wait for it (in a fleet the id is a round trip
-    // to the primary). A store that failed to give one has said so to the exchange's other calls.
+    // to the primary). A store that failed to give one has said so to the exchange's other calls, and
+    // a line that fails to print must not take the server down: the entry is kept either way.
     const onEntry = options.onEntry;
-    if (onEntry) id.then((n) => onEntry(summary(n)), () => undefined);
+    if (onEntry) void id.then((n) => onEntry(summary(n))).catch(() => undefined);
   }
 
   return {
