@@ -37,20 +37,31 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
 }
 
-async function measure(script, extraEnv = {}) {
+/**
+ * Runs `load(port, duration)` against a server once to warm it (JIT, compiled validators), then for
+ * SECONDS: what it answers, with the server's CPU per `count(result, ms)` units of work.
+ */
+async function measure(script, extraEnv, load, count) {
   const server = await startServer(script, { BENCH_DATA: dataFile, ...extraEnv });
   try {
-    const load = (duration) => autocannon({ url: `http://127.0.0.1:${server.port}${json.path}`, method: 'POST', headers: json.headers, body: json.body, connections: 50, duration });
-    await load(1); // warm-up: JIT, compiled validators
+    await load(server.port, 1);
     const before = cpuMs(server.child.pid);
-    const result = await load(SECONDS);
+    const started = performance.now();
+    const result = await load(server.port, SECONDS);
     const after = cpuMs(server.child.pid);
-    if (result.non2xx || result.errors) throw new Error(`${script}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    return { rps: result.requests.average, cpuUs: before === undefined ? NaN : ((after - before) * 1000) / result.requests.total };
+    const units = count(result, performance.now() - started);
+    return { result, cpuUs: before === undefined ? NaN : ((after - before) * 1000) / units };
   } finally {
     await server.stop();
   }
 }
+
+async function jsonLoad(port, duration) {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${json.path}`, method: 'POST', headers: json.headers, body: json.body, connections: 50, duration });
+  if (result.non2xx || result.errors) throw new Error(`${json.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result;
+}
+const sseLoad = (port, seconds) => streamLoad(port, streams[0].path, streams[0].headers, streams[0].body, { connections: 16, seconds });
 
 const servers = [
   ['bare node:http + Ajv (ceiling)', './raw-server.js', {}],
@@ -58,35 +69,25 @@ const servers = [
   ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
   ['standin', './standin-server.js', {}],
 ];
-const results = servers.map(() => []);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [i, [, script, env]] of servers.entries()) results[i].push(await measure(script, env));
-}
-
-async function measureStream(script, extraEnv = {}) {
-  const { path, headers, body } = streams[0];
-  const server = await startServer(script, { BENCH_DATA: dataFile, ...extraEnv });
-  try {
-    await streamLoad(server.port, path, headers, body, { connections: 16, seconds: 1 });
-    const before = cpuMs(server.child.pid);
-    const started = performance.now();
-    const result = await streamLoad(server.port, path, headers, body, { connections: 16, seconds: SECONDS });
-    const after = cpuMs(server.child.pid);
-    const streamsDone = (result.streamsPerSecond * (performance.now() - started)) / 1000;
-    return { eps: result.eventsPerSecond, cpuUs: before === undefined ? NaN : ((after - before) * 1000) / streamsDone };
-  } finally {
-    await server.stop();
+/** ROUNDS alternating rounds over `list`: per server, each round's `pick(result)` with its CPU figure. */
+async function alternate(list, load, count, pick) {
+  const out = list.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, script, env]] of list.entries()) {
+      const { result, cpuUs } = await measure(script, env, load, count);
+      out[i].push({ ...pick(result), cpuUs });
+    }
   }
+  return out;
 }
+const results = await alternate(servers, jsonLoad, (r) => r.requests.total, (r) => ({ rps: r.requests.average }));
+
 const streamServers = [
   ['raw SSE server (ceiling)', './raw-sse-server.js', {}],
   ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
   ['standin', './standin-server.js', {}],
 ];
-const streamResults = streamServers.map(() => []);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [i, [, script, env]] of streamServers.entries()) streamResults[i].push(await measureStream(script, env));
-}
+const streamResults = await alternate(streamServers, sseLoad, (r, ms) => (r.streamsPerSecond * ms) / 1000, (r) => ({ eps: r.eventsPerSecond }));
 
 rmSync(dir, { recursive: true, force: true });
 
