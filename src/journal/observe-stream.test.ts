@@ -56,4 +56,17 @@ describe('SseCapture', () => {
     const [first, second] = capture.events().events;
     expect(second!.offsetMs - first!.offsetMs).toBeGreaterThanOrEqual(25);
   });
+
+  it('stamps an event of a relayed stream by the write that completed it, characters of several bytes before it', async () => {
+    const capture = new SseCapture(Date.now());
+    capture.add(bytes('data: éééééé'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    capture.add(bytes('\n\ndata: x\n\n'));
+    capture.trim();
+    const [first, second] = capture.events().events;
+    expect(first!.data).toBe('éééééé');
+    // Completed by the second write: stamped with its time, not the first's.
+    expect(first!.offsetMs).toBeGreaterThanOrEqual(25);
+    expect(second!.offsetMs).toBe(first!.offsetMs);
+  });
 });

@@ -15,40 +15,57 @@ import { createParser } from 'eventsource-parser';
 import type { SseObserver } from '../sse/body.js';
 import { MAX_BODY_CHARS, MAX_EVENTS, type JournalEvent, type JournalStream } from './entry.js';
 
-/** SSE characters kept per stream at most; frames past them are only counted (as `dropped`). */
-const MAX_STREAM_CHARS = 4 * 1024 * 1024;
+/** SSE kept per stream at most (characters, or bytes of a relayed stream); frames past it are only counted. */
+const MAX_STREAM_SIZE = 4 * 1024 * 1024;
+const FIRST_CAPACITY = 8192;
+const encoder = new TextEncoder();
 
-/** The SSE of a stream as it left, each write with where it ended and its offset from the request. */
+/**
+ * The SSE of a stream as it left, each write with where it ended and its offset from the request.
+ * Frames standin wrote arrive as text and are kept as those strings. A relayed or replayed stream
+ * arrives as bytes: they are copied into one growing buffer and decoded once, when the stream ends.
+ * Measured in process for a relayed stream of 27 chunks, a ring of 1,000 kept: a string decoded per
+ * chunk ~11 µs, this ~5-6 µs. The first piece decides which; a later piece of the other kind is
+ * converted to it.
+ */
 export class SseCapture {
   /** The writes' text, one string per write while the stream runs, one string once it has ended. */
   private pieces: string[] = [];
+  /** A relayed stream's bytes until it ends. */
+  private relayed: Uint8Array | undefined;
+  /** Characters kept (bytes, while `relayed` holds them). */
   private size = 0;
-  /** Where each write ended in the text, and its offset in ms from the request's arrival. */
+  /** Where each write ended (in the same units as `size`), and its offset in ms from the request's arrival. */
   private readonly ends: number[] = [];
   private readonly offsets: number[] = [];
-  /** Frames not kept once MAX_STREAM_CHARS was reached. */
+  /** Frames not kept once MAX_STREAM_SIZE was reached. */
   private overflow = 0;
-  /** Decodes a relayed stream's bytes, keeping a character split across chunks whole. */
+  /** Decodes bytes that reach a capture of text, keeping a character split across pieces whole. */
   private decoder: TextDecoder | undefined;
 
   constructor(private readonly startedAt: number) {}
 
-  /** Keeps frames standin wrote (text) or a chunk of a relayed stream (bytes, decoded). */
+  /** Keeps frames standin wrote (text) or a chunk of a relayed stream (bytes, copied). */
   add(piece: string | Uint8Array): void {
-    const text = typeof piece === 'string' ? piece : (this.decoder ??= new TextDecoder()).decode(piece, { stream: true });
-    if (this.size >= MAX_STREAM_CHARS) {
-      this.overflow += framesIn(text);
+    if (this.size >= MAX_STREAM_SIZE) {
+      this.overflow += framesIn(typeof piece === 'string' ? piece : new TextDecoder().decode(piece));
       return;
     }
-    this.pieces.push(text);
-    this.size += text.length;
+    if (typeof piece !== 'string' && this.pieces.length === 0) this.relayed ??= new Uint8Array(Math.max(FIRST_CAPACITY, piece.length * 2));
+    if (this.relayed) this.copy(typeof piece === 'string' ? encoder.encode(piece) : piece);
+    else {
+      const text = typeof piece === 'string' ? piece : (this.decoder ??= new TextDecoder()).decode(piece, { stream: true });
+      this.pieces.push(text);
+      this.size += text.length;
+    }
     this.ends.push(this.size);
     this.offsets.push(Date.now() - this.startedAt);
   }
 
   /** The stream has ended: its writes become one string (a paced stream wrote each frame alone). */
   trim(): void {
-    if (this.pieces.length > 1) this.pieces = [this.pieces.join('')];
+    if (this.relayed) this.decodeRelayed();
+    else if (this.pieces.length > 1) this.pieces = [this.pieces.join('')];
   }
 
   /** How many frames went out (kept or not), without parsing them: what a log line shows. */
@@ -78,7 +95,39 @@ export class SseCapture {
   }
 
   private text(): string {
-    return this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join('');
+    this.trim();
+    return this.pieces[0] ?? '';
+  }
+
+  private copy(bytes: Uint8Array): void {
+    const needed = this.size + bytes.length;
+    if (needed > this.relayed!.length) {
+      // A new buffer is zero-filled and the old one copied: grow in large steps.
+      const grown = new Uint8Array(Math.max(needed * 2, this.relayed!.length * 2));
+      grown.set(this.relayed!.subarray(0, this.size));
+      this.relayed = grown;
+    }
+    this.relayed!.set(bytes, this.size);
+    this.size = needed;
+  }
+
+  /** A relayed stream's bytes become its text; where a character took more than a byte, write ends move to characters. */
+  private decodeRelayed(): void {
+    const bytes = this.relayed!.subarray(0, this.size);
+    const text = new TextDecoder().decode(bytes);
+    if (text.length !== bytes.length) {
+      const decoder = new TextDecoder();
+      let from = 0;
+      let chars = 0;
+      this.ends.forEach((end, i) => {
+        chars += decoder.decode(bytes.subarray(from, end), { stream: true }).length;
+        from = end;
+        this.ends[i] = chars;
+      });
+    }
+    this.pieces = [text];
+    this.size = text.length;
+    this.relayed = undefined;
   }
 }
 
