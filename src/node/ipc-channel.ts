@@ -64,3 +64,51 @@ export function createGathering<R>(): Gathering<R> {
     },
   };
 }
+
+/**
+ * A worker's requests to the primary that wait for an answer: each gets an id the answer echoes, and
+ * fails (an Error saying why) when it cannot be sent, when no answer comes within `timeoutMs`, or on
+ * `failAll` (the channel closed). The store's batches and the journal's lists both go this way.
+ */
+export interface AwaitedAnswers<A> {
+  send(message: (id: number) => unknown): Promise<A>;
+  /** The answer to request `id`; one that already failed or was answered is ignored. */
+  answer(id: number, value: A): void;
+  failAll(reason: string): void;
+}
+
+export function createAwaitedAnswers<A>(channel: IpcChannel, timeoutMs: number): AwaitedAnswers<A> {
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (value: A) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  /** Takes request `id` off the waiting list (undefined when it is no longer there). */
+  function settle(id: number) {
+    const request = waiting.get(id);
+    if (!request) return undefined;
+    waiting.delete(id);
+    clearTimeout(request.timer);
+    return request;
+  }
+  const fail = (id: number, why: string) => settle(id)?.reject(new Error(why));
+
+  return {
+    send(message) {
+      return new Promise<A>((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => fail(id, `the primary process did not answer within ${timeoutMs} ms`), timeoutMs);
+        timer.unref?.();
+        waiting.set(id, { resolve, reject, timer });
+        const unreachable = (error: Error) => fail(id, `cannot reach the primary process: ${error.message}`);
+        try {
+          channel.send(message(id), (error) => error && unreachable(error));
+        } catch (error) {
+          unreachable(error as Error);
+        }
+      });
+    },
+    answer: (id, value) => settle(id)?.resolve(value),
+    failAll(reason) {
+      for (const id of [...waiting.keys()]) fail(id, `cannot reach the primary process: ${reason}`);
+    },
+  };
+}

@@ -16,7 +16,7 @@
 import type { JournalEntry } from '../journal/entry.js';
 import { createLocalRing, JOURNAL_RING_KEY, type JournalFilter, type JournalRing } from '../journal/ring.js';
 import { StateStoreError, type StateStore } from '../core/state/store.js';
-import { createGathering, sendQuietly, type IpcChannel } from './ipc-channel.js';
+import { createAwaitedAnswers, createGathering, sendQuietly, type IpcChannel } from './ipc-channel.js';
 
 /** Worker → primary: this worker keeps a ring (so reads ask it, clears wait for it). */
 interface Join {
@@ -65,8 +65,7 @@ export function touchesJournal(call: { op: string; key: string }): boolean {
  */
 export function createIpcJournalRing(channel: IpcChannel, store: StateStore, timeoutMs = ANSWER_TIMEOUT_MS): JournalRing {
   const local = createLocalRing();
-  let nextList = 1;
-  const lists = new Map<number, { resolve: (entries: JournalEntry[]) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  const lists = createAwaitedAnswers<ListAnswer>(channel, timeoutMs);
 
   channel.on('message', (message) => {
     const ask = message as Ask;
@@ -84,35 +83,19 @@ export function createIpcJournalRing(channel: IpcChannel, store: StateStore, tim
       return;
     }
     const answer = message as ListAnswer;
-    if (typeof answer?.standinJournalListed !== 'number') return;
-    const waiting = lists.get(answer.standinJournalListed);
-    if (!waiting) return;
-    lists.delete(answer.standinJournalListed);
-    clearTimeout(waiting.timer);
-    if (Array.isArray(answer.entries)) waiting.resolve(answer.entries);
-    else waiting.reject(new StateStoreError(`listing the journal: ${answer.error ?? 'the primary process answered no entries'}`));
+    if (typeof answer?.standinJournalListed === 'number') lists.answer(answer.standinJournalListed, answer);
   });
   sendQuietly(channel, { standinJournalJoin: true } satisfies Join);
 
   return {
     keep: (id, entry, capacity) => local.keep(id, entry, capacity),
-    list(filter, capacity) {
-      return new Promise((resolve, reject) => {
-        const id = nextList++;
-        const fail = (why: string) => {
-          if (!lists.delete(id)) return;
-          clearTimeout(timer);
-          reject(new StateStoreError(`listing the journal: ${why}`));
-        };
-        const timer = setTimeout(() => fail(`the primary process did not answer within ${timeoutMs} ms`), timeoutMs);
-        timer.unref?.();
-        lists.set(id, { resolve, reject, timer });
-        try {
-          channel.send({ standinJournalList: id, filter, capacity } satisfies ListRequest, (error) => error && fail(`cannot reach the primary process: ${error.message}`));
-        } catch (error) {
-          fail(`cannot reach the primary process: ${(error as Error).message}`);
-        }
+    async list(filter, capacity) {
+      const failed = (why: string) => new StateStoreError(`listing the journal: ${why}`);
+      const answer = await lists.send((id) => ({ standinJournalList: id, filter, capacity }) satisfies ListRequest).catch((error: Error) => {
+        throw failed(error.message);
       });
+      if (!Array.isArray(answer.entries)) throw failed(answer.error ?? 'the primary process answered no entries');
+      return answer.entries;
     },
     clear: () => store.delete(JOURNAL_RING_KEY),
   };

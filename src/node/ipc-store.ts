@@ -14,7 +14,7 @@
  */
 import { incrementAll, StateStoreError, type StateStore } from '../core/state/store.js';
 import type { Json } from '../core/types.js';
-import { sendQuietly, type IpcChannel } from './ipc-channel.js';
+import { createAwaitedAnswers, sendQuietly, type IpcChannel } from './ipc-channel.js';
 import { publishClockChanges, touchesClock, type ClockPublisher } from './ipc-clock.js';
 import { gatherJournals, touchesJournal, type JournalGatherer } from './ipc-journal.js';
 
@@ -57,49 +57,31 @@ interface Waiting {
 
 /** The worker's end: a StateStore whose operations the primary carries out, a turn's worth at a time. */
 export function createIpcStore(channel: IpcChannel, timeoutMs = ANSWER_TIMEOUT_MS): StateStore & { fail(reason: string): void } {
-  let nextId = 1;
   let queued: Waiting[] = [];
-  const sent = new Map<number, { calls: Waiting[]; timer: ReturnType<typeof setTimeout> }>();
+  const answers = createAwaitedAnswers<StoreAnswer>(channel, timeoutMs);
 
   channel.on('message', (message) => {
     const answer = message as StoreAnswer;
-    if (typeof answer?.standinStoreAnswer !== 'number') return;
-    const batch = sent.get(answer.standinStoreAnswer);
-    if (!batch) return;
-    sent.delete(answer.standinStoreAnswer);
-    clearTimeout(batch.timer);
-    batch.calls.forEach((waiting, i) => {
-      const result = answer.results?.[i];
-      if (!result) waiting.reject(new StateStoreError(`${waiting.call.op}: the primary process answered no result`));
-      else if (result.error !== undefined) waiting.reject(new StateStoreError(`the primary process's store: ${result.error}`));
-      else waiting.resolve(result.value);
-    });
+    if (typeof answer?.standinStoreAnswer === 'number') answers.answer(answer.standinStoreAnswer, answer);
   });
-
-  function failBatch(id: number, why: (call: StoreCall) => string): void {
-    const batch = sent.get(id);
-    if (!batch) return;
-    sent.delete(id);
-    clearTimeout(batch.timer);
-    for (const waiting of batch.calls) waiting.reject(new StateStoreError(why(waiting.call)));
-  }
 
   /** Sends what this turn queued as one message. */
   function flush(): void {
     const calls = queued;
     if (calls.length === 0) return; // failed meanwhile (`fail`)
     queued = [];
-    const id = nextId++;
-    const timer = setTimeout(() => failBatch(id, (call) => `${call.op}: the primary process did not answer within ${timeoutMs} ms`), timeoutMs);
-    timer.unref?.();
-    sent.set(id, { calls, timer });
-    const unreachable = (error: Error) => failBatch(id, (call) => `${call.op}: cannot reach the primary process: ${error.message}`);
-    try {
-      const batch: StoreBatch = { standinStoreBatch: id, calls: calls.map((c) => c.call) };
-      channel.send(batch, (error) => error && unreachable(error));
-    } catch (error) {
-      unreachable(error as Error);
-    }
+    answers.send((id) => ({ standinStoreBatch: id, calls: calls.map((c) => c.call) }) satisfies StoreBatch).then(
+      (answer) =>
+        calls.forEach((waiting, i) => {
+          const result = answer.results?.[i];
+          if (!result) waiting.reject(new StateStoreError(`${waiting.call.op}: the primary process answered no result`));
+          else if (result.error !== undefined) waiting.reject(new StateStoreError(`the primary process's store: ${result.error}`));
+          else waiting.resolve(result.value);
+        }),
+      (error: Error) => {
+        for (const waiting of calls) waiting.reject(new StateStoreError(`${waiting.call.op}: ${error.message}`));
+      },
+    );
   }
 
   function ask(call: StoreCall): Promise<Json | undefined> {
@@ -122,7 +104,7 @@ export function createIpcStore(channel: IpcChannel, timeoutMs = ANSWER_TIMEOUT_M
     clear: async (prefix) => void (await ask({ op: 'clear', key: prefix })),
     /** Fails every operation still waiting (the channel to the primary closed). */
     fail(reason) {
-      for (const id of [...sent.keys()]) failBatch(id, () => `cannot reach the primary process: ${reason}`);
+      answers.failAll(reason);
       const calls = queued;
       queued = [];
       for (const waiting of calls) waiting.reject(new StateStoreError(`cannot reach the primary process: ${reason}`));
