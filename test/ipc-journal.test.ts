@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../src/core/state/memory-store.js';
+import { StateStoreError } from '../src/core/state/store.js';
 import { createIpcJournalRing } from '../src/node/ipc-journal.js';
 import { createIpcStore, createIpcStoreServer } from '../src/node/ipc-store.js';
 import { loadDocuments } from '../src/node/load-documents.js';
@@ -121,6 +122,13 @@ describe('the journal of a --workers fleet', () => {
     await call(a, 'again');
     expect(prompts(await a.standin.journal.list())).toEqual(['kept', 'again']);
   });
+});
+
+it('a list fails with a StateStoreError naming the journal when the primary does not answer', async () => {
+  const [silent] = channelPair(); // nobody serves the other end
+  const ring = createIpcJournalRing(silent, createIpcStore(silent, 100), 100);
+  await expect(ring.list({}, 10)).rejects.toThrow(/^listing the journal: the primary process did not answer within 100 ms$/);
+  await expect(ring.list({}, 10)).rejects.toBeInstanceOf(StateStoreError);
 });
 
 describe("a worker's own ring", () => {
