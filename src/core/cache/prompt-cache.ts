@@ -184,9 +184,11 @@ function lookupCandidates(points: readonly CachePoint[], boundaries: readonly Pr
   return candidates;
 }
 
-/** An entry is `[expiresAt, ttlMs]` in standin's clock (a bare number from older versions: a 5m entry). */
+/**
+ * An entry is `[expiresAt, ttlMs]` in standin's clock. (The bare expiry earlier versions wrote lives at
+ * most an hour in a store, so it is not read: such an entry is a miss.)
+ */
 function readEntry(value: unknown): { expiresAt: number; ttlMs: number } | undefined {
-  if (typeof value === 'number') return { expiresAt: value, ttlMs: TTL_MS['5m'] };
   if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number') return { expiresAt: value[0], ttlMs: value[1] };
   return undefined;
 }
