@@ -45,12 +45,7 @@ export function draftEntry(exchange: RecordedExchange, path: string, credentialF
   const secrets = secretsOf(exchange, sent, credentialFromBody);
   const { session, provider, operationId, bodyText, ...why } = trace;
   const entry: Omit<JournalEntry, 'id'> = {
-    time: new Date(exchange.startedAt).toISOString(),
-    session,
-    method: request.method,
-    path,
-    status: reply.status,
-    durationMs: exchange.durationMs,
+    ...headOf(exchange, path),
     request: { headers: hideSecretHeaders(sent) },
     answer: { headers: hideSecretHeaders(reply.headers) },
     why,
@@ -60,6 +55,18 @@ export function draftEntry(exchange: RecordedExchange, path: string, credentialF
   if (bodyText) Object.assign(entry.request, cut(bodyText));
   if (typeof reply.body === 'string') Object.assign(entry.answer, cut(reply.body));
   return { entry, secrets };
+}
+
+/** What an entry and its log-line summary both start with. */
+function headOf(exchange: RecordedExchange, path: string) {
+  return {
+    time: new Date(exchange.startedAt).toISOString(),
+    session: exchange.trace.session,
+    method: exchange.request.method,
+    path,
+    status: exchange.reply.status,
+    durationMs: exchange.durationMs,
+  };
 }
 
 /** The secrets an exchange's request carried (its credential headers, a key inside its body). */
@@ -82,17 +89,8 @@ export function summarise(
   credentialFromBody?: CredentialFromBody,
   seen?: StreamObservation,
 ): JournalSummary {
-  const { request, reply, trace } = exchange;
-  const summary: JournalSummary = {
-    id,
-    time: new Date(exchange.startedAt).toISOString(),
-    session: trace.session,
-    method: request.method,
-    path,
-    status: reply.status,
-    durationMs: exchange.durationMs,
-    why: {},
-  };
+  const { request, trace } = exchange;
+  const summary: JournalSummary = { id, ...headOf(exchange, path), why: {} };
   if (trace.provider) summary.provider = trace.provider;
   if (trace.outcome) summary.why.outcome = trace.outcome;
   if (trace.refusal) summary.why.refusal = trace.refusal;
