@@ -10,7 +10,7 @@
  *
  * Until its subscription is answered, a worker reads the offset from the store, as one process does.
  */
-import { CLOCK_OFFSET_KEY, createClock, type Clock } from '../core/state/clock.js';
+import { CLOCK_OFFSET_KEY, clockOffset, createClock, type Clock } from '../core/state/clock.js';
 import type { StateStore } from '../core/state/store.js';
 import { createGathering, sendQuietly, type IpcChannel } from './ipc-channel.js';
 
@@ -51,10 +51,7 @@ export function publishClockChanges(store: StateStore): ClockPublisher {
   const pushes = createGathering<true>();
   let version = 0;
 
-  const offset = async () => {
-    const value = await store.get(CLOCK_OFFSET_KEY);
-    return typeof value === 'number' ? value : 0;
-  };
+  const offset = () => clockOffset(store);
 
   return {
     serve(channel) {

@@ -16,9 +16,15 @@ export interface Clock {
   advance(ms: number): Promise<number>;
 }
 
+/** The offset now in `store` (0 when none was set). */
+export async function clockOffset(store: StateStore): Promise<number> {
+  const value = await store.get(CLOCK_OFFSET_KEY);
+  return typeof value === 'number' ? value : 0;
+}
+
 export function createClock(store: StateStore, wall: () => number = Date.now): Clock {
   return {
-    now: async () => wall() + (((await store.get(CLOCK_OFFSET_KEY)) as number | undefined) ?? 0),
+    now: async () => wall() + (await clockOffset(store)),
     advance: async (ms) => {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceMs must be a non-negative number');
       return wall() + (await store.increment(CLOCK_OFFSET_KEY, ms));
