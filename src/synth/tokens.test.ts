@@ -27,6 +27,18 @@ describe('clipPieces', () => {
   });
 });
 
+describe('toPieces', () => {
+  it('splits as the rule says: a word with the whitespace before it, and trailing whitespace alone', () => {
+    const rng = createRng(7);
+    const alphabet = ['a', 'b', ' ', ' ', '\n', '\t', '\u00a0', '\u3000', 'é', '.', '\ud83d\ude00'];
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let i = rng.int(0, 24); i > 0; i--) text += rng.pick(alphabet);
+      expect(toPieces(text), JSON.stringify(text)).toEqual(text.match(/\s*\S+|\s+$/g) ?? []);
+    }
+  });
+});
+
 describe('PieceCursor', () => {
   const texts = ['', '   ', 'one', ' one two  three ', 'Hello, world.\nNew line\there  ', 'trailing\u00a0nbsp\u00a0', 'é 🙂 words'];
 

@@ -3,14 +3,20 @@
  * call these, so they always agree. Output text is generated as a list of word pieces, one token each.
  */
 
-/** Splits text into word pieces (leading whitespace kept), each counted as one output token. */
+/**
+ * Splits text into word pieces, each counted as one output token: a word with the whitespace before
+ * it, and whitespace that ends the text as a piece of its own (`/\s*\S+|\s+$/g`). One walk makes them,
+ * `PieceCursor`'s.
+ */
 export function toPieces(text: string): string[] {
-  return text.match(/\s*\S+|\s+$/g) ?? [];
+  const pieces: string[] = [];
+  for (const cursor = new PieceCursor(text); !cursor.done; ) pieces.push(cursor.take(1).text);
+  return pieces;
 }
 
 /**
- * Walks a text's word pieces as `toPieces` splits them, a few at a time, slicing the text itself: a
- * stream that lives for seconds holds its text and a position, not a list of every piece.
+ * Walks a text's word pieces, a few at a time, slicing the text itself: a stream that lives for
+ * seconds holds its text and a position, not a list of every piece.
  */
 export class PieceCursor {
   private at = 0;
