@@ -12,10 +12,9 @@
 // (IPC to the primary, Redis round trips) costs per request: on this 2-core machine --workers 2 cannot
 // beat one worker (the ceiling is 1.0); on a machine with a core per worker it scales instead.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
-import { pinLoad, serverCommand } from './lib.js';
+import { cpuTicks, pinLoad, serverCommand, TICK_US } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -85,16 +84,6 @@ async function load(url, seconds) {
   return result;
 }
 
-/** CPU time (user + system, clock ticks) a process has used so far (Linux /proc); undefined elsewhere. */
-function cpuTicks(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A process and its children (a fleet's workers). */
 function processTree(pid) {
   try {
@@ -103,8 +92,6 @@ function processTree(pid) {
     return [pid];
   }
 }
-
-const TICK_US = 10_000; // USER_HZ is 100 on Linux
 
 /**
  * Requests per second, and the CPU every server-side process (standin, its workers, `alsoCount`:

@@ -9,11 +9,11 @@
 //   - the engine in process, in a tight loop and with 16 MiB of memory walked between calls (what a
 //     server does to the CPU caches between two requests), to show how much of the engine's cost in
 //     the server is cache misses rather than work.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { median, pinLoad, startServer, streamLoad } from './lib.js';
+import { cpuTicks, median, pinLoad, startServer, streamLoad, TICK_US } from './lib.js';
 import { capture, json, streams } from './scenarios.js';
 import { loadDocuments } from '../dist/node/load-documents.js';
 import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
@@ -29,14 +29,6 @@ const dataFile = join(dir, 'answers.json');
 writeFileSync(dataFile, JSON.stringify(await capture()));
 console.log(`standin floor bench (Node ${process.version}; ${placement}; ${ROUNDS} alternating rounds of ${SECONDS} s; medians)`);
 
-/** CPU time (user + system) a process has used, in ms; undefined where /proc is not there. */
-function cpuMs(pid) {
-  const file = `/proc/${pid}/stat`;
-  if (!existsSync(file)) return undefined;
-  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
-}
-
 /**
  * Runs `load(port, duration)` against a server once to warm it (JIT, compiled validators), then for
  * SECONDS: what it answers, with the server's CPU per `count(result, ms)` units of work.
@@ -45,12 +37,12 @@ async function measure(script, extraEnv, load, count) {
   const server = await startServer(script, { BENCH_DATA: dataFile, ...extraEnv });
   try {
     await load(server.port, 1);
-    const before = cpuMs(server.child.pid);
+    const before = cpuTicks(server.child.pid);
     const started = performance.now();
     const result = await load(server.port, SECONDS);
-    const after = cpuMs(server.child.pid);
+    const after = cpuTicks(server.child.pid);
     const units = count(result, performance.now() - started);
-    return { result, cpuUs: before === undefined ? NaN : ((after - before) * 1000) / units };
+    return { result, cpuUs: before === undefined ? NaN : ((after - before) * TICK_US) / units };
   } finally {
     await server.stop();
   }

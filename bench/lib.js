@@ -1,6 +1,7 @@
 // Shared by the bench scripts: servers run alone on core 0 (taskset), this process drives the load from
 // core 1, everything on 127.0.0.1; and the small readers the load generators use.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 
@@ -105,4 +106,17 @@ export async function streamLoad(port, path, headers, body, { connections, secon
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   return { eventsPerSecond: events / elapsed, streamsPerSecond: streams / elapsed, eventsPerStream: events / Math.max(streams, 1), p99: percentile(latencies, 99) };
+}
+
+/** Microseconds in one clock tick of /proc's CPU times (USER_HZ is 100 on Linux). */
+export const TICK_US = 10_000;
+
+/** CPU time (user + system, clock ticks) a process has used so far (Linux /proc); undefined elsewhere. */
+export function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
 }
