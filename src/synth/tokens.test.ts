@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/hash.js';
 import { clipPieces, PieceCursor, toPieces } from './tokens.js';
 
+/** `count` short texts of words, spaces of every kind, an accent and an emoji, drawn from `seed`. */
+function* randomTexts(seed: number, count: number): Generator<{ text: string; rng: ReturnType<typeof createRng> }> {
+  const rng = createRng(seed);
+  const alphabet = ['a', 'b', ' ', ' ', '\n', '\t', '\u00a0', '\u3000', 'é', '.', '\ud83d\ude00'];
+  for (let n = 0; n < count; n++) {
+    let text = '';
+    for (let i = rng.int(0, 24); i > 0; i--) text += rng.pick(alphabet);
+    yield { text, rng };
+  }
+}
+
 describe('clipPieces', () => {
   it('agrees with toPieces: the same first pieces, the same count, and says when it cut', () => {
-    const rng = createRng(42);
-    const alphabet = ['a', 'b', ' ', ' ', '\n', '\t', '\u00a0', '\u3000', 'é', '.', '\ud83d\ude00'];
-    for (let n = 0; n < 2000; n++) {
-      let text = '';
-      for (let i = rng.int(0, 24); i > 0; i--) text += rng.pick(alphabet);
+    for (const { text, rng } of randomTexts(42, 2000)) {
       const pieces = toPieces(text);
       const budget = rng.int(-1, pieces.length + 1);
       const kept = pieces.slice(0, Math.max(budget, 0));
@@ -29,11 +36,7 @@ describe('clipPieces', () => {
 
 describe('toPieces', () => {
   it('splits as the rule says: a word with the whitespace before it, and trailing whitespace alone', () => {
-    const rng = createRng(7);
-    const alphabet = ['a', 'b', ' ', ' ', '\n', '\t', '\u00a0', '\u3000', 'é', '.', '\ud83d\ude00'];
-    for (let n = 0; n < 2000; n++) {
-      let text = '';
-      for (let i = rng.int(0, 24); i > 0; i--) text += rng.pick(alphabet);
+    for (const { text } of randomTexts(7, 2000)) {
       expect(toPieces(text), JSON.stringify(text)).toEqual(text.match(/\s*\S+|\s+$/g) ?? []);
     }
   });
