@@ -31,11 +31,15 @@ interface Worker {
   exit(): void;
 }
 
-/** A primary and `n` workers; `slowMs` delays what the last worker receives (a busy worker). */
-function fleet(n: number, options: { capacity?: number; slowMs?: number } = {}): Worker[] {
+/**
+ * A primary and `n` workers; `slowMs` delays what the last worker receives (a busy worker),
+ * `lateSendMs` what it sends.
+ */
+function fleet(n: number, options: { capacity?: number; slowMs?: number; lateSendMs?: number } = {}): Worker[] {
   const primary = createIpcStoreServer(createMemoryStore());
   return Array.from({ length: n }, (_, i) => {
-    const [worker, toWorker] = channelPair(i === n - 1 ? (options.slowMs ?? 0) : 0);
+    const last = i === n - 1;
+    const [worker, toWorker] = channelPair(last ? (options.slowMs ?? 0) : 0, last ? (options.lateSendMs ?? 0) : 0);
     const exit = primary.serve(toWorker);
     const store = createIpcStore(worker);
     const ring = createIpcJournalRing(worker, store);
@@ -79,6 +83,14 @@ describe('the journal of a --workers fleet', () => {
     await call(b, 'four');
     expect(prompts(await a.standin.journal.list({ after: 4 }))).toEqual(['four']);
     expect(await a.standin.journal.list({ after: 5 })).toEqual([]);
+  });
+
+  it('lists exchanges in the order their answers left, even when a worker reaches the primary late', async () => {
+    const [fast, late] = fleet(2, { lateSendMs: 30 });
+    await call(fast!, 'one', 'order');
+    await call(late!, 'two', 'order');
+    await call(fast!, 'three', 'order');
+    expect(prompts(await fast!.standin.journal.list({ session: 'order' }))).toEqual(['one', 'two', 'three']);
   });
 
   it("answers the fleet's newest `capacity` entries, then filters them", async () => {
@@ -142,21 +154,26 @@ describe("a worker's own ring", () => {
     return { id: new Promise<number>((resolve) => (give = resolve)), give: (n: number) => give(n) };
   };
 
-  it('keeps an entry at once and lets a read wait for its id', async () => {
+  it('keeps an entry at once, but resolves (lets the answer go) only once its id is there; a read waits for it too', async () => {
     const ring = createLocalRing();
     const late = onItsWay();
-    await ring.keep(late.id, entry, 10); // resolves before the id is there
+    let kept = false;
+    const keeping = ring.keep(late.id, entry, 10).then(() => (kept = true));
     const read = ring.select({ after: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(kept).toBe(false);
     late.give(4);
+    await keeping;
     expect((await read).ids).toEqual([4]);
   });
 
   it('leaves out an entry whose id was on its way while the ring was cleared (that exchange ran across the clear)', async () => {
     const ring = createLocalRing();
     const across = onItsWay();
-    await ring.keep(across.id, entry, 10);
+    const keeping = ring.keep(across.id, entry, 10);
     ring.clear();
     across.give(7);
+    await keeping;
     await ring.keep(Promise.resolve(8), entry, 10);
     await ring.keep(Promise.resolve(9), entry, 10);
     expect((await ring.select({ after: 100 })).ids).toEqual([8, 9]);

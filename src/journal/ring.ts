@@ -27,9 +27,9 @@ export interface JournalRing {
   /**
    * Keeps an exchange's entry, at most `capacity` entries in all (the oldest go). `id` is the entry's
    * id on its way from the store's counter (asked for just before this call); `entry` builds the entry
-   * once it is there. Resolves once any read would list the entry: a ring in this process's memory
-   * does not wait for the id (a read does). A ring cleared while the id was on its way leaves the
-   * entry out: that exchange ran concurrently with the clear.
+   * once it is there. Resolves once any read would list the entry, so ids follow the order answers
+   * left in. A ring cleared while the id was on its way leaves the entry out: that exchange ran
+   * concurrently with the clear.
    */
   keep(id: Promise<number>, entry: (id: number) => PendingEntry, capacity: number): Promise<void>;
   /** The entries that pass `filter`, from the newest `capacity` kept, oldest first. */
@@ -74,8 +74,10 @@ interface Slot {
 export function createLocalRing(): LocalRing {
   let slots = new Ring<Slot>();
   return {
-    // The slot goes in now and the answer goes out without waiting for the id (one round trip to
-    // the primary less per request); a read waits for it instead.
+    // The slot goes in now, so a clear meanwhile drops it; the answer waits for the id. Not waiting
+    // saved a round trip to the primary, but then an exchange answered on one worker could get a
+    // higher id than one a client sent to another worker after it had that answer: the journal
+    // listed them out of order (seen in test/fleet.test.ts).
     keep(id, entry, capacity) {
       const slot: Slot = { ready: Promise.resolve() };
       slot.ready = id.then(
@@ -83,7 +85,7 @@ export function createLocalRing(): LocalRing {
         () => undefined, // the store failed: nothing to list (the exchange's other store calls say so)
       );
       slots.push(slot, capacity);
-      return Promise.resolve();
+      return slot.ready;
     },
     async select(filter) {
       await Promise.all(slots.toArray().map((s) => s.ready));
