@@ -2,8 +2,9 @@
 // if standin is to reach a given ratio of the bare node:http ceiling (issue 11's goal is 0.8). Measured in
 // one run, alternating rounds, each server alone on core 0 and the load on core 1:
 //   - server CPU per request (from /proc/<pid>/stat, Linux) of the ceiling (bench/raw-server.js), the
-//     adapter's floor (bench/adapter-floor-server.js: standin's adapter, no engine), standin with the
-//     journal off, and standin as served;
+//     adapter's floor (bench/adapter-floor-server.js: standin's adapter, no engine), the same behaviour
+//     as one synchronous function (bench/lean-server.js) with and without its ring of exchanges, standin
+//     with the journal off, and standin as served;
 //   - the same for unpaced SSE (Anthropic): the raw server sending the captured frames, standin with the
 //     journal off, and standin as served;
 //   - the engine in process, in a tight loop and with 16 MiB of memory walked between calls (what a
@@ -58,6 +59,8 @@ const sseLoad = (port, seconds) => streamLoad(port, streams[0].path, streams[0].
 const servers = [
   ['bare node:http + Ajv (ceiling)', './raw-server.js', {}],
   ['adapter, no engine (floor)', './adapter-floor-server.js', {}],
+  ['lean, ring of 1,000', './lean-server.js', {}],
+  ['lean, no ring', './lean-server.js', { BENCH_LEAN_RING: '0' }],
   ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
   ['standin', './standin-server.js', {}],
 ];
@@ -89,7 +92,9 @@ console.log('\n1. Server CPU per non-streaming POST /v1/messages (50 connections
 servers.forEach(([name], i) => console.log(`  ${name.padEnd(32)} ${cpu[i].toFixed(1).padStart(6)} µs CPU/request   ${rps[i].toFixed(0).padStart(6)} req/s`));
 const budget = cpu[0] / GOAL;
 console.log(`  at ${GOAL} of the ceiling a request may take ${budget.toFixed(1)} µs; the adapter takes ${cpu[1].toFixed(1)}, leaving ${(budget - cpu[1]).toFixed(1)} µs`);
-console.log(`  for the whole engine, which takes ${(cpu[2] - cpu[1]).toFixed(1)} µs with the journal off and ${(cpu[3] - cpu[1]).toFixed(1)} µs as served`);
+console.log(`  for the whole engine, which takes ${(cpu[4] - cpu[1]).toFixed(1)} µs with the journal off and ${(cpu[5] - cpu[1]).toFixed(1)} µs as served`);
+console.log(`  the same behaviour in one synchronous function (bench/lean-server.js, standin's own planner and`);
+console.log(`  validator) reaches ${(cpu[0] / cpu[2]).toFixed(2)} of the ceiling keeping 1,000 exchanges, ${(cpu[0] / cpu[3]).toFixed(2)} keeping none`);
 
 const eps = streamResults.map((rs) => median(rs.map((r) => r.eps)));
 const streamCpu = streamResults.map((rs) => median(rs.map((r) => r.cpuUs)));

@@ -1,0 +1,75 @@
+// A yardstick, not a product: what standin's behaviour for the bench's non-streaming request costs when
+// written as one synchronous function (bench/floor.js). It uses standin's own parts where the work is
+// real (the precompiled request validator, the seed hash, the Anthropic planner and its JSON template,
+// the request-id maker) and does the rest as plainly as it can be done for this one route: check the
+// key, count the key's rate-limit buckets and render their documented headers, keep the exchange in a
+// ring of 1,000 (BENCH_LEAN_RING sets its size; 0 keeps nothing). What standin does around that
+// (routing over every provider, sessions, Prefer, fixtures, chaos, the state store, the redacting
+// journal, async sources) it does not do. The gap between this and standin is the price of that
+// generality; the gap between this and the ceiling is the price of the behaviour itself.
+import { createServer } from 'node:http';
+import { createRng, hashJson } from '../dist/core/hash.js';
+import { loadDocuments } from '../dist/node/load-documents.js';
+import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
+import { anthropicMessages } from '../dist/profiles/anthropic-messages/index.js';
+import { planMessage } from '../dist/profiles/anthropic-messages/plan-message.js';
+import { messageJson } from '../dist/profiles/anthropic-messages/render-message.js';
+
+const documents = await loadDocuments(['anthropic']);
+const validate = loadPrecompiledValidators(documents).anthropic['/paths/~1v1~1messages/post/requestBody/content/application~1json/schema']();
+const STREAM_FLAGS = new Set(['stream', 'stream_options']);
+const MODEL = { 'claude-haiku-4-5': 'claude-haiku-4-5-20251001' };
+const WINDOW_MS = 60_000;
+const BUCKETS = [
+  ['requests', 1000],
+  ['tokens', 96_000],
+  ['input-tokens', 80_000],
+  ['output-tokens', 16_000],
+];
+const windows = new Map();
+const ring = new Array(Number(process.env.BENCH_LEAN_RING ?? 1000));
+let kept = 0;
+
+function answer(req, text, res) {
+  const key = req.headers['x-api-key'];
+  if (!key || !req.headers['anthropic-version']) return refuse(res, 401, 'authentication_error');
+  const body = JSON.parse(text);
+  if (!validate(body)) return refuse(res, 400, 'invalid_request_error');
+  const planned = planMessage(body, createRng(hashJson(body, STREAM_FLAGS)));
+  if (!planned.ok) return refuse(res, 400, 'invalid_request_error');
+  const plan = { ...planned.plan, model: MODEL[planned.plan.model] ?? planned.plan.model };
+  const json = messageJson(plan);
+
+  const now = Date.now();
+  let window = windows.get(key);
+  if (!window || now >= window.start + WINDOW_MS) windows.set(key, (window = { start: Math.floor(now / 1000) * 1000, requests: 0, input: 0, output: 0 }));
+  window.requests += 1;
+  window.input += plan.inputTokens;
+  window.output += plan.outputTokens;
+  const used = { requests: window.requests, tokens: window.input + window.output, 'input-tokens': window.input, 'output-tokens': window.output };
+  const reset = new Date(window.start + WINDOW_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+  const headers = { 'content-type': 'application/json', 'request-id': anthropicMessages.requestId() };
+  for (const [name, limit] of BUCKETS) {
+    headers[`anthropic-ratelimit-${name}-limit`] = String(limit);
+    headers[`anthropic-ratelimit-${name}-remaining`] = String(Math.max(0, limit - used[name]));
+    headers[`anthropic-ratelimit-${name}-reset`] = reset;
+  }
+  // As standin writes it: headers set one by one, so Node adds Content-Length and sends one write.
+  res.statusCode = 200;
+  for (const name in headers) res.setHeader(name, headers[name]);
+  res.end(json);
+  if (ring.length > 0) ring[kept++ % ring.length] = { id: kept, at: now, method: req.method, url: req.url, requestHeaders: req.headers, requestBody: text, status: 200, headers, body: json };
+}
+
+function refuse(res, status, type) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ type: 'error', error: { type, message: 'refused' } }));
+}
+
+const server = createServer((req, res) => {
+  let text = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk) => (text += chunk));
+  req.on('end', () => answer(req, text, res));
+});
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
