@@ -51,9 +51,10 @@ export interface StandinConfig {
    */
   onJournalEntry?: (summary: JournalSummary) => void;
   /**
-   * The journal's ring size (default JOURNAL_CAPACITY, 1,000 exchanges), or `false` to record nothing
-   * (a load test that needs no record: recording and redacting costs time on every exchange). `ring`:
-   * where entries are kept, when not a list in `store` (`standin serve --workers`: one per worker).
+   * The journal's ring size (default JOURNAL_CAPACITY, 1,000 exchanges; 0 keeps none, and with no
+   * `onJournalEntry` observes nothing), or `false` to record nothing (a load test that needs no record:
+   * keeping exchanges costs time on every one, docs/performance.md). `ring`: where entries are kept,
+   * when not a list in `store` (`standin serve --workers`: one per worker).
    */
   journal?: { capacity?: number; ring?: JournalRing } | false;
   /**
@@ -119,9 +120,15 @@ export function createStandin(config: StandinConfig): Standin {
     // what a fixture answers is counted too.
     sources: [...(config.sources ?? []), ...stateSources(config), fixtures],
     controlRoutes: [journalRoute(journal), inspectorRoute, ...(config.controlRoutes ?? [])],
-    onExchange: config.journal === false ? config.onExchange : observeThenJournal(config.onExchange, journal),
+    onExchange: records(config) ? observeThenJournal(config.onExchange, journal) : config.onExchange,
   });
   return Object.assign(engine, { fixtures, journal });
+}
+
+/** Whether the journal observes exchanges: not when it keeps none and no log line wants them. */
+function records(config: StandinConfig): boolean {
+  if (config.journal === false) return false;
+  return config.journal?.capacity !== 0 || config.onJournalEntry !== undefined;
 }
 
 /** Rate limits, then credits: a request refused for its rate is not charged. */

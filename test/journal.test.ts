@@ -3,7 +3,7 @@
  * and a forced 429 are all there, no key is anywhere in it, and the HTTP endpoint filters by session,
  * provider and status. Served by a real node:http server, as clients meet it.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { createStandin, type JournalEntry } from '../src/standin.js';
 import { parseSseText } from '../src/contract/parse-sse.js';
@@ -207,6 +207,26 @@ describe('the journal endpoint', () => {
       await res.text();
     }
     expect((await small.journal.list()).map((e) => e.session)).toEqual(['n2', 'n3', 'n4']);
+  });
+
+  it('with capacity 0 keeps nothing: it numbers exchanges only for a log line, and without one observes nothing', async () => {
+    const documents = await loadDocuments(['anthropic']);
+    const told: number[] = [];
+    const logged = createStandin({ documents, journal: { capacity: 0 }, onJournalEntry: (summary) => void told.push(summary.id) });
+    const silent = createStandin({ documents, journal: { capacity: 0 } });
+    const call = async (engine: typeof logged, stream: boolean) => {
+      const res = await engine.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ ...hello, stream }) }));
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    for (const engine of [logged, silent]) {
+      await call(engine, false);
+      expect(await call(engine, true)).toContain('message_stop');
+      expect(await engine.journal.list()).toEqual([]);
+    }
+    await vi.waitFor(() => expect(told).toEqual([1, 2]));
+    expect(await logged.journal.lastId()).toBe(2);
+    expect(await silent.journal.lastId()).toBe(0);
   });
 
   it('keeps the in-process store free of the key before any read, and seals each entry once', async () => {

@@ -78,3 +78,25 @@ it('refuses an unknown --log format', async () => {
   expect(await bad.exited).toBe(2);
   expect(bad.output()).toMatch(/--log must be text or json/);
 });
+
+it('--journal N keeps the N newest exchanges; --journal 0 keeps none and still logs every line', async () => {
+  const journalOf = async (base: string) => (await (await fetch(`${base}/_standin/journal`)).json()) as { capacity: number; lastId: number; entries: { session: string }[] };
+  const two = await start(['--journal', '2', '--quiet']);
+  for (const session of ['a', 'b', 'c']) expect((await two.call(hello, { 'x-standin-session': session })).status).toBe(200);
+  const kept = await journalOf(two.base);
+  expect(kept.capacity).toBe(2);
+  expect(kept.entries.map((e) => e.session)).toEqual(['b', 'c']);
+
+  const none = await start(['--journal', '0']);
+  await none.call(hello);
+  await none.call({ ...hello, stream: true });
+  await waitFor(none.server.output, / stream \d+ events/);
+  expect(requestLines(none.server.output())).toHaveLength(2);
+  const empty = await journalOf(none.base);
+  expect(empty).toMatchObject({ capacity: 0, lastId: 2, entries: [] });
+  expect(none.server.output()).not.toContain(KEY.slice(12, 30));
+
+  const bad = spawnCli(['serve', '--port', '0', '--journal', 'many'], running);
+  expect(await bad.exited).toBe(2);
+  expect(bad.output()).toContain('--journal must be a whole number from 0 to 100000');
+});

@@ -11,10 +11,13 @@ import { loadFixtures } from '../fixtures/node-load.js';
 import { createRecorder } from '../fixtures/node-record.js';
 import { FixtureError } from '../fixtures/parse.js';
 import { logJson, logLine } from '../journal/log-line.js';
-import type { JournalSummary } from '../journal/entry.js';
+import { JOURNAL_CAPACITY, type JournalSummary } from '../journal/entry.js';
 import { createLineWriter } from './line-writer.js';
 import cluster from 'node:cluster';
 import { fleetPlanOf, isFleetWorker, openStore, reportListening, runPrimary, startFleetWorker, untilStopped } from './fleet.js';
+
+/** Entries a journal may keep: each holds an exchange's bodies (a few KiB, streams up to 4 MiB). */
+const MAX_JOURNAL_CAPACITY = 100_000;
 
 const HELP = `usage: standin serve [options]
 
@@ -45,6 +48,10 @@ const HELP = `usage: standin serve [options]
   --log FORMAT              one line per exchange on stdout: text (default) or json (one object a line);
                             keys never appear (the line is built from the redacted journal entry)
   --quiet                   no line per exchange
+  --journal N               exchanges the journal keeps for GET /_standin/journal and the inspector
+                            (default ${JOURNAL_CAPACITY}; 0 keeps none). Keeping them costs time on
+                            every exchange: a load test of standin itself runs faster with
+                            --journal 0 --quiet (docs/performance.md)
   --chaos RATE              chance (0 to 1) that a request draws a fault: a documented 429/5xx, a
                             dropped connection, a mid-stream error, a cut stream (default 0)
   --chaos-seed N            seed of each session's fault sequence (default 0; same seed, same order
@@ -90,6 +97,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'replay-speed': { type: 'string', default: '0' },
         log: { type: 'string', default: 'text' },
         quiet: { type: 'boolean', default: false },
+        journal: { type: 'string', default: String(JOURNAL_CAPACITY) },
         chaos: { type: 'string', default: '0' },
         'chaos-seed': { type: 'string', default: '0' },
         'rate-limit': { type: 'string' },
@@ -116,7 +124,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const requestTimeoutMs = wholeNumber(values['request-timeout'], '--request-timeout', 3_600_000, 100);
   const backlog = wholeNumber(values.backlog, '--backlog', 1_000_000, 1);
   const chaosSeed = wholeNumber(values['chaos-seed'], '--chaos-seed', PREFER_LIMITS['chaos-seed']!.max);
-  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs, backlog, chaosSeed].includes(undefined)) return 2;
+  const journalCapacity = wholeNumber(values.journal, '--journal', MAX_JOURNAL_CAPACITY);
+  if ([port, ttftMs, tokensPerSecond, maxConnections, requestTimeoutMs, backlog, chaosSeed, journalCapacity].includes(undefined)) return 2;
   const chaosRate = Number(values.chaos);
   if (!/^(0|1|0?\.\d+|1\.0*)$/.test(values.chaos!) || chaosRate > 1) {
     console.error(`standin serve: --chaos must be a number from 0 to 1, got '${values.chaos}'`);
@@ -237,7 +246,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       },
       fixtures,
       onJournalEntry,
-      journal: journalRing && { ring: journalRing },
+      journal: { capacity: journalCapacity, ring: journalRing },
       rateLimits,
       credits,
       store,

@@ -60,7 +60,9 @@ export function createJournal(options: JournalOptions): Journal {
    */
   async function save(draft: () => DraftEntry, summary: (id: number) => JournalSummary): Promise<void> {
     const id = store.increment(LAST_ID, 1);
-    await ring.keep(id, (n) => new PendingEntry(n, draft, redactorFor), capacity);
+    // A journal of no entries still numbers its exchanges, for the log line.
+    if (capacity > 0) await ring.keep(id, (n) => new PendingEntry(n, draft, redactorFor), capacity);
+    else await id;
     // The log line does not hold the answer. A store that failed to give an id has said so to the
     // exchange's other calls, and a line that fails to print must not take the server down: the
     // entry is kept either way.
