@@ -59,8 +59,8 @@ const sseLoad = (port, seconds) => streamLoad(port, streams[0].path, streams[0].
 const servers = [
   ['bare node:http + Ajv (ceiling)', './raw-server.js', {}],
   ['adapter, no engine (floor)', './adapter-floor-server.js', {}],
-  ['lean, ring of 1,000', './lean-server.js', {}],
-  ['lean, no ring', './lean-server.js', { BENCH_LEAN_RING: '0' }],
+  // BENCH_LEAN_RINGS=1000,300,100,0 shows how the ring's depth costs.
+  ...(process.env.BENCH_LEAN_RINGS ?? '1000,0').split(',').map((n) => [Number(n) > 0 ? `lean, ring of ${n}` : 'lean, no ring', './lean-server.js', { BENCH_LEAN_RING: n }]),
   ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
   ['standin', './standin-server.js', {}],
 ];
@@ -92,9 +92,10 @@ console.log('\n1. Server CPU per non-streaming POST /v1/messages (50 connections
 servers.forEach(([name], i) => console.log(`  ${name.padEnd(32)} ${cpu[i].toFixed(1).padStart(6)} µs CPU/request   ${rps[i].toFixed(0).padStart(6)} req/s`));
 const budget = cpu[0] / GOAL;
 console.log(`  at ${GOAL} of the ceiling a request may take ${budget.toFixed(1)} µs; the adapter takes ${cpu[1].toFixed(1)}, leaving ${(budget - cpu[1]).toFixed(1)} µs`);
-console.log(`  for the whole engine, which takes ${(cpu[4] - cpu[1]).toFixed(1)} µs with the journal off and ${(cpu[5] - cpu[1]).toFixed(1)} µs as served`);
-console.log(`  the same behaviour in one synchronous function (bench/lean-server.js, standin's own planner and`);
-console.log(`  validator) reaches ${(cpu[0] / cpu[2]).toFixed(2)} of the ceiling keeping 1,000 exchanges, ${(cpu[0] / cpu[3]).toFixed(2)} keeping none`);
+const cpuOf = (name) => cpu[servers.findIndex(([n]) => n === name)];
+console.log(`  for the whole engine, which takes ${(cpuOf('standin, journal off') - cpu[1]).toFixed(1)} µs with the journal off and ${(cpuOf('standin') - cpu[1]).toFixed(1)} µs as served`);
+console.log(`  the same behaviour in one synchronous function (bench/lean-server.js, standin's own planner and validator):`);
+servers.forEach(([name], i) => name.startsWith('lean') && console.log(`    ${name.padEnd(20)} ${(cpu[0] / cpu[i]).toFixed(2)} of the ceiling`));
 
 const eps = streamResults.map((rs) => median(rs.map((r) => r.eps)));
 const streamCpu = streamResults.map((rs) => median(rs.map((r) => r.cpuUs)));

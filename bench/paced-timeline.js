@@ -1,0 +1,73 @@
+// npm run bench:paced: where the time goes when BENCH_PACED_STREAMS (5,000) paced Anthropic streams open at
+// once (ttft 1 s, 50 tokens/s), for the raw SSE server and for standin, alternating rounds. For each
+// stream it notes when its head arrived, its first token and its end (ms from the start of the load), and
+// prints their percentiles with the server's CPU per stream. bench/run.js gives the ratio; this shows
+// whether standin was late answering the heads (saturated while first tokens fell due) or late in the
+// schedule itself.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuTicks, percentile, pinLoad, startServer, TICK_US } from './lib.js';
+import { capture, streams } from './scenarios.js';
+
+const STREAMS = Number(process.env.BENCH_PACED_STREAMS ?? 5000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const scenario = streams[0];
+
+const placement = pinLoad();
+const dir = mkdtempSync(join(tmpdir(), 'standin-paced-'));
+const dataFile = join(dir, 'answers.json');
+writeFileSync(dataFile, JSON.stringify(await capture()));
+console.log(`standin paced timeline (Node ${process.version}; ${placement}; ${STREAMS} streams, ttft 1 s, 50 tokens/s; ${ROUNDS} alternating rounds)`);
+
+/** One stream: when (ms after `t0`) its head, its first token and its end arrived, and whether it ended whole. */
+function timeStream(agent, port, t0) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: scenario.path, method: 'POST', agent, headers: { ...scenario.headers, 'content-length': Buffer.byteLength(scenario.body) } }, (res) => {
+      const head = performance.now() - t0;
+      let first;
+      let tail = '';
+      res.setEncoding('latin1');
+      res.on('data', (chunk) => {
+        if (first === undefined && chunk.includes('text_delta')) first = performance.now() - t0;
+        tail = (tail + chunk).slice(-200);
+      });
+      res.on('end', () => resolve({ head, first, end: performance.now() - t0, whole: tail.includes(scenario.endMark) }));
+      res.on('error', () => resolve({ whole: false }));
+    });
+    req.on('error', () => resolve({ whole: false }));
+    req.end(scenario.body);
+  });
+}
+
+async function round(script) {
+  const server = await startServer(script, { BENCH_DATA: dataFile, BENCH_TTFT_MS: '1000', BENCH_TPS: '50' });
+  try {
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const before = cpuTicks(server.child.pid);
+    const t0 = performance.now();
+    const timed = await Promise.all(Array.from({ length: STREAMS }, () => timeStream(agent, server.port, t0)));
+    const cpuUs = ((cpuTicks(server.child.pid) - before) * TICK_US) / STREAMS;
+    agent.destroy();
+    return { timed: timed.filter((t) => t.whole), lost: timed.filter((t) => !t.whole).length, cpuUs };
+  } finally {
+    await server.stop();
+  }
+}
+
+const servers = [
+  ['raw SSE server', './raw-sse-server.js'],
+  ['standin', './standin-server.js'],
+];
+for (let r = 1; r <= ROUNDS; r++) {
+  for (const [name, script] of servers) {
+    const { timed, lost, cpuUs } = await round(script);
+    const at = (key) => [10, 50, 90, 99, 100].map((p) => String(Math.round(percentile(timed.map((t) => t[key]), p))).padStart(5)).join(' ');
+    console.log(`\nround ${r}, ${name}: lost ${lost}, server CPU ${cpuUs.toFixed(0)} µs a stream; ms after the load began, p10 p50 p90 p99 max:`);
+    console.log(`  head         ${at('head')}`);
+    console.log(`  first token  ${at('first')}`);
+    console.log(`  end          ${at('end')}`);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
