@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../src/standin.js';
+import { startServer } from '../src/adapters/node-server.js';
+import { loadDocuments } from '../src/node/load-documents.js';
+import { createStandin, type JournalEntry } from '../src/standin.js';
 import { useServer } from './support/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -121,6 +123,21 @@ describe.runIf(haveChromium)('the inspector page in headless Chromium', () => {
     const dark = await background();
     expect(dark).not.toBe(light);
     await page.screenshot({ path: join(artefacts, 'inspector-dark.png'), fullPage: true });
+  });
+
+  it('says so when the journal keeps nothing (--journal 0)', async () => {
+    const keepsNone = createStandin({ documents: await loadDocuments(['anthropic']), journal: { capacity: 0 } });
+    const running = await startServer(keepsNone, { port: 0 });
+    const other = await context.newPage();
+    try {
+      other.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+      await other.goto(`${running.url}/_standin/`);
+      await expect.poll(() => other.locator('#empty').textContent(), { timeout: 10_000 }).toContain('--journal 0');
+      expect(await other.locator('#empty').isVisible()).toBe(true);
+    } finally {
+      await other.close();
+      await running.close();
+    }
   });
 
   it('raised no page error and shows no key', async () => {

@@ -76,6 +76,7 @@ export const INSPECTOR_JS = String.raw`'use strict';
 
   function take(data) {
     capacity = data.capacity;
+    if (capacity === 0) document.getElementById('empty').textContent = 'This standin keeps no exchanges: it was started with --journal 0.';
     if (data.lastId < lastId) {
       // The store was reset and ids start again: forget everything; the next poll fetches from the start.
       entries = [];
