@@ -144,8 +144,10 @@ it('a list fails with a StateStoreError naming the journal when the primary does
 });
 
 describe("a worker's own ring", () => {
-  const never = () => {
-    throw new Error('not sealed: only ids are read here');
+  const never = {
+    draft(): never {
+      throw new Error('not sealed: only ids are read here');
+    },
   };
   const entry = (id: number) => new PendingEntry(id, never, createRedactorCache());
   /** An id that arrives when `give` is called. */

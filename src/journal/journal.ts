@@ -16,7 +16,7 @@ import { storeRing, type JournalFilter, type JournalRing } from './ring.js';
 import { observeStream, sseObserver, type StreamObservation } from './observe-stream.js';
 import { isSseBody, observeSse } from '../sse/body.js';
 import { PendingEntry } from './pending-entry.js';
-import { addStream, createRedactorCache, draftEntry, keptOf, summarise, type RecordedExchange, type CredentialFromBody, type DraftEntry } from './record-exchange.js';
+import { createRedactorCache, RecordedExchange, type CredentialFromBody } from './record-exchange.js';
 
 export type { JournalFilter, JournalRing } from './ring.js';
 
@@ -55,19 +55,19 @@ export function createJournal(options: JournalOptions): Journal {
   const redactorFor = createRedactorCache();
 
   /**
-   * Records an exchange: `draft` builds its entry, now or when first read, as the ring keeps it (an
-   * in-process ring keeps the object itself); `summary` the log line's part.
+   * Records an exchange: the ring keeps it as it is, made into an entry when first read (see
+   * ring.ts); the log line gets its summary.
    */
-  async function save(draft: () => DraftEntry, summary: (id: number) => JournalSummary): Promise<void> {
+  async function save(kept: RecordedExchange): Promise<void> {
     const id = store.increment(LAST_ID, 1);
     // A journal of no entries still numbers its exchanges, for the log line.
-    if (capacity > 0) await ring.keep(id, (n) => new PendingEntry(n, draft, redactorFor), capacity);
+    if (capacity > 0) await ring.keep(id, (n) => new PendingEntry(n, kept, redactorFor), capacity);
     else await id;
     // The log line does not hold the answer. A store that failed to give an id has said so to the
     // exchange's other calls, and a line that fails to print must not take the server down: the
     // entry is kept either way.
     const onEntry = options.onEntry;
-    if (onEntry) void id.then((n) => onEntry(summary(n))).catch(() => undefined);
+    if (onEntry) void id.then((n) => onEntry(kept.summary(n, redactorFor))).catch(() => undefined);
   }
 
   return {
@@ -82,28 +82,19 @@ export function createJournal(options: JournalOptions): Journal {
     async observe(exchange) {
       const path = pathOf(exchange.request.url);
       if (isControlPath(path.split('?', 1)[0]!)) return;
-      // Only what the entry needs is kept until it is read: closures made here would keep the whole
-      // exchange (and the socket behind its request) alive, so they are made in `record`.
-      return record(keptOf(exchange), exchange.reply, path);
+      return record(new RecordedExchange(exchange, path, options.credentialFromBody), exchange.reply);
     },
   };
 
-  /** `reply` is what goes out; the closures made here hold only `kept` and `path` (see `observe`). */
-  function record(kept: RecordedExchange, reply: Reply, path: string): Promise<void> | Reply {
-    const draft = () => draftEntry(kept, path, options.credentialFromBody);
-    const summary = (id: number, seen?: StreamObservation) => summarise(id, kept, path, redactorFor, options.credentialFromBody, seen);
-    const { startedAt } = kept;
+  /** `reply` is what goes out; what is kept until the entry is read is only `kept`. */
+  function record(kept: RecordedExchange, reply: Reply): Promise<void> | Reply {
     const body = reply.body;
-    if (body === null || typeof body === 'string') return save(draft, summary);
-    const onEnd = (seen: StreamObservation) =>
-      save(
-        () => {
-          const streamed = draft();
-          addStream(streamed, startedAt, seen);
-          return streamed;
-        },
-        (id) => summary(id, seen),
-      );
+    if (body === null || typeof body === 'string') return save(kept);
+    const onEnd = (seen: StreamObservation) => {
+      kept.seen = seen;
+      return save(kept);
+    };
+    const { startedAt } = kept;
     if (isSseBody(body)) return { ...reply, body: observeSse(body, sseObserver({ startedAt, onEnd })) };
     const sse = /^text\/event-stream\b/i.test(reply.headers['content-type'] ?? '');
     return { ...reply, body: observeStream(body, { sse, startedAt, onEnd }) };

@@ -8,26 +8,31 @@
 import type { JournalEntry } from './entry.js';
 import { sealEntry, type DraftEntry, type RedactorCache } from './record-exchange.js';
 
+/** What a pending entry is built from (a RecordedExchange). */
+export interface Draftable {
+  draft(): DraftEntry;
+}
+
 export class PendingEntry {
-  #draft: (() => DraftEntry) | undefined;
+  #exchange: Draftable | undefined;
   #redactorFor: RedactorCache;
   #sealed: string | undefined;
 
   constructor(
     readonly id: number,
-    draft: () => DraftEntry,
+    exchange: Draftable,
     redactorFor: RedactorCache,
   ) {
-    this.#draft = draft;
+    this.#exchange = exchange;
     this.#redactorFor = redactorFor;
   }
 
   /** The entry's redacted JSON text, made once; the exchange behind it is let go. */
   sealed(): string {
     if (this.#sealed === undefined) {
-      const draft = this.#draft!();
+      const draft = this.#exchange!.draft();
       this.#sealed = sealEntry({ id: this.id, ...draft.entry }, draft.secrets, this.#redactorFor).text;
-      this.#draft = undefined;
+      this.#exchange = undefined;
     }
     return this.#sealed;
   }
