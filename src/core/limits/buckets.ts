@@ -21,6 +21,8 @@ export interface Bucket {
   shown: boolean;
   /** Its `x-standin-value` names, spelt once. */
   values: { limit: string; remaining: string; reset: string };
+  /** The limit as its header shows it, written once: every answer shows it, and the journal keeps it. */
+  limitText: string;
 }
 
 function valueNames(name: RateLimitBucket): Bucket['values'] {
@@ -34,10 +36,10 @@ export const SETTABLE: readonly (keyof RateLimitSettings)[] = ['requests', 'inpu
 const SET_WINDOW_MS = 60_000;
 
 /** The document's budgets, checked at start-up: a malformed one is an error, not a silent default. */
-export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enforced' | 'shown' | 'values'>[] {
+export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enforced' | 'shown' | 'values' | 'limitText'>[] {
   const raw = provider.document['x-standin-rate-limits'] as JsonObject | undefined;
   if (raw === undefined) return [];
-  const out: Omit<Bucket, 'enforced' | 'shown' | 'values'>[] = [];
+  const out: Omit<Bucket, 'enforced' | 'shown' | 'values' | 'limitText'>[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (name.startsWith('x-')) continue;
     const spec = value as JsonObject | null;
@@ -54,17 +56,21 @@ export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enfo
 /** The provider's budgets under the given settings, each marked enforced and/or shown. */
 export function bucketsFor(provider: ProviderRuntime, settings: RateLimitSettings): Bucket[] {
   const shown = shownBuckets(provider);
-  const buckets: Bucket[] = advertisedBuckets(provider).map((b) => ({ ...b, enforced: false, shown: shown.has(b.name), values: valueNames(b.name) }));
+  const buckets: Bucket[] = advertisedBuckets(provider).map((b) => ({ ...b, enforced: false, shown: shown.has(b.name), values: valueNames(b.name), limitText: limitText(b.limit) }));
   for (const name of SETTABLE) {
     const limit = settings[name];
     if (limit === undefined) continue;
     const existing = buckets.find((b) => b.name === name);
-    const set = { name, limit, windowMs: SET_WINDOW_MS, enforced: true, shown: shown.has(name), values: valueNames(name) };
+    const set = { name, limit, windowMs: SET_WINDOW_MS, enforced: true, shown: shown.has(name), values: valueNames(name), limitText: limitText(limit) };
     if (existing) Object.assign(existing, set);
     else buckets.push(set);
   }
   // `tokens` is input and output together: counting it needs both.
   return buckets.filter((b) => b.enforced || b.shown);
+}
+
+function limitText(limit: number): string {
+  return String(limit);
 }
 
 function shownBuckets(provider: ProviderRuntime): Set<RateLimitBucket> {

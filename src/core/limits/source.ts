@@ -147,7 +147,7 @@ function headerValues(uses: Use[], now: number): HeaderValues {
   const values: HeaderValues = { [NOW_VALUE]: String(now) };
   for (const { bucket, used, start } of uses) {
     const names = bucket.values;
-    values[names.limit] = String(bucket.limit);
+    values[names.limit] = bucket.limitText;
     values[names.remaining] = String(Math.max(0, round(bucket.limit - used)));
     // A budget nothing has used is full now; a used one is full again when its window ends.
     values[names.reset] = String(used > 0 ? start + bucket.windowMs : now);
