@@ -3,7 +3,7 @@
  * it, namely how answers are synthesised, how ids look and where the error message goes.
  */
 import { BASE58, createRng, randomId } from '../../core/hash.js';
-import type { HeaderValues, OperationContext, OperationResult, Profile } from '../../core/types.js';
+import type { OperationContext, OperationResult, Profile } from '../../core/types.js';
 import { answeredModel } from './answered-model.js';
 import { countInputTokens } from './input-tokens.js';
 import { planMessage, type MessagePlan } from './plan-message.js';
@@ -53,15 +53,12 @@ function answer(ctx: OperationContext, planned: MessagePlan, keep?: (plan: Messa
   const body = ctx.body as Body;
   const plan = { ...planned, model: answeredModel(ctx.provider, planned.model) };
   keep?.(plan);
+  // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream): the
+  // input as it is billed (cache reads and writes at their prices) and all of max_tokens, at the
+  // prices credits are charged at.
   const used = planUsage(plan);
-  const headerValues: HeaderValues = {
-    // The worst-case cost, known before generation starts (ByteSpike sends it ahead of the stream): the
-    // input as it is billed (cache reads and writes at their prices) and all of max_tokens, at the
-    // prices credits are charged at. Worked out only when a header asks: only ByteSpike's does.
-    get 'estimated-credits'() {
-      return costOf({ ...used, outputTokens: Number(body.max_tokens) }, ctx.provider.prices).toFixed(6);
-    },
-  };
+  const worstCase = costOf({ ...used, outputTokens: Number(body.max_tokens) }, ctx.provider.prices);
+  const headerValues = { 'estimated-credits': worstCase.toFixed(6) };
   const usage = () => used;
   if (body.stream !== true) {
     // The object only if something reads it (a fixture check); the answer goes out as the text.
