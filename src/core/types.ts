@@ -41,8 +41,9 @@ export type OperationResult =
   | {
       kind: 'json';
       status?: number;
+      /** The body; undefined when the profile wrote it as `jsonText` (read it with `jsonBodyOf`). */
       body: unknown;
-      /** The body as JSON text, when the profile wrote it itself: exactly what `JSON.stringify(body)` gives. */
+      /** The body as JSON text, when the profile wrote it itself. */
       jsonText?: string;
       headers?: Record<string, string>;
       headerValues?: HeaderValues;

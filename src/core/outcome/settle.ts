@@ -7,6 +7,7 @@
  * The engine skips this step entirely when no source has a hook, so plain synthesis pays nothing.
  */
 import { statusForTrigger } from '../errors.js';
+import { jsonBodyOf } from '../json-body.js';
 import type { HeaderValues, OperationContext, OperationResult } from '../types.js';
 import type { Usage } from '../usage.js';
 import type { Outcome, OutcomeSource, Settled } from './types.js';
@@ -61,5 +62,5 @@ function statusOf(ctx: OperationContext, result: OperationResult): number {
 export function usageOf(ctx: OperationContext, result: OperationResult): Usage | undefined {
   if (result.kind === 'error') return undefined;
   if (result.usage) return result.usage();
-  return result.kind === 'json' ? ctx.provider.profile.usageOf?.(result.body) : undefined;
+  return result.kind === 'json' ? ctx.provider.profile.usageOf?.(jsonBodyOf(result)) : undefined;
 }

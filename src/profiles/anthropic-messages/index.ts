@@ -61,8 +61,8 @@ function answer(ctx: OperationContext, planned: MessagePlan, keep?: (plan: Messa
   const headerValues = { 'estimated-credits': worstCase.toFixed(6) };
   const usage = () => used;
   if (body.stream !== true) {
-    // The object only if something reads it (a fixture check); the answer goes out as the text.
-    return { kind: 'json', get body() { return toMessage(plan); }, jsonText: messageJson(plan), headerValues, usage };
+    // Written as text, no object: the few readers parse the text (jsonBodyOf).
+    return { kind: 'json', body: undefined, jsonText: messageJson(plan), headerValues, usage };
   }
   // Stream chunking draws from its own generator so it never changes the plan.
   return { kind: 'stream', events: toStreamEvents(plan, createRng(ctx.seed ^ 0x5bd1e995)), headerValues, usage };
