@@ -9,6 +9,7 @@
 // generality; the gap between this and the ceiling is the price of the behaviour itself.
 import { createServer } from 'node:http';
 import { createRng, hashJson } from '../dist/core/hash.js';
+import { advertisedBuckets } from '../dist/core/limits/buckets.js';
 import { loadDocuments } from '../dist/node/load-documents.js';
 import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
 import { anthropicMessages } from '../dist/profiles/anthropic-messages/index.js';
@@ -18,14 +19,10 @@ import { messageJson } from '../dist/profiles/anthropic-messages/render-message.
 const documents = await loadDocuments(['anthropic']);
 const validate = loadPrecompiledValidators(documents).anthropic['/paths/~1v1~1messages/post/requestBody/content/application~1json/schema']();
 const STREAM_FLAGS = new Set(['stream', 'stream_options']);
-const MODEL = { 'claude-haiku-4-5': 'claude-haiku-4-5-20251001' };
-const WINDOW_MS = 60_000;
-const BUCKETS = [
-  ['requests', 1000],
-  ['tokens', 96_000],
-  ['input-tokens', 80_000],
-  ['output-tokens', 16_000],
-];
+// The provider's facts come from its document, as standin reads them.
+const MODEL = documents.anthropic['x-standin-model-answers'] ?? {};
+const BUCKETS = advertisedBuckets({ name: 'anthropic', document: documents.anthropic });
+const WINDOW_MS = Math.max(...BUCKETS.map((b) => b.windowMs));
 const windows = new Map();
 const ring = new Array(Number(process.env.BENCH_LEAN_RING ?? 1000));
 let kept = 0;
@@ -49,7 +46,7 @@ function answer(req, text, res) {
   const used = { requests: window.requests, tokens: window.input + window.output, 'input-tokens': window.input, 'output-tokens': window.output };
   const reset = new Date(window.start + WINDOW_MS).toISOString().replace(/\.\d+Z$/, 'Z');
   const headers = { 'content-type': 'application/json', 'request-id': anthropicMessages.requestId() };
-  for (const [name, limit] of BUCKETS) {
+  for (const { name, limit } of BUCKETS) {
     headers[`anthropic-ratelimit-${name}-limit`] = String(limit);
     headers[`anthropic-ratelimit-${name}-remaining`] = String(Math.max(0, limit - used[name]));
     headers[`anthropic-ratelimit-${name}-reset`] = reset;
