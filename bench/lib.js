@@ -50,7 +50,8 @@ export const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.l
 
 /**
  * Posts `body` and reads the answer to its end, counting SSE frames (blank-line ends, across chunk
- * boundaries) without parsing them. Resolves { status, events, firstAt, marked, complete } or rejects.
+ * boundaries) without parsing them. Resolves { status, events, startedAt, headMs, markedAt, complete,
+ * ms } or rejects: `startedAt` is when it was sent (performance.now()), the rest are ms after that.
  * `marker`: a text whose first arrival time is noted (the first token); `endMark`: the text a complete
  * stream ends with.
  */
@@ -58,6 +59,7 @@ export function readStream(agent, port, path, headers, body, { marker, endMark }
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const headMs = performance.now() - started;
       res.setEncoding('latin1');
       let events = 0;
       let last = '';
@@ -76,7 +78,7 @@ export function readStream(agent, port, path, headers, body, { marker, endMark }
         if (marker && markedAt === undefined && chunk.includes(marker)) markedAt = performance.now() - started;
         if (endMark) tail = (tail + chunk).slice(-200);
       });
-      res.on('end', () => resolve({ status: res.statusCode, events, markedAt, complete: !endMark || tail.includes(endMark), ms: performance.now() - started }));
+      res.on('end', () => resolve({ status: res.statusCode, events, startedAt: started, headMs, markedAt, complete: !endMark || tail.includes(endMark), ms: performance.now() - started }));
       res.on('error', reject);
       res.on('aborted', () => reject(new Error('aborted')));
     });

@@ -5,10 +5,10 @@
 // whether standin was late answering the heads (saturated while first tokens fell due) or late in the
 // schedule itself.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuTicks, percentile, pinLoad, startServer, TICK_US } from './lib.js';
+import { cpuTicks, percentile, pinLoad, readStream, startServer, TICK_US } from './lib.js';
 import { capture, streams } from './scenarios.js';
 
 const STREAMS = Number(process.env.BENCH_PACED_STREAMS ?? 5000);
@@ -22,23 +22,14 @@ writeFileSync(dataFile, JSON.stringify(await capture()));
 console.log(`standin paced timeline (Node ${process.version}; ${placement}; ${STREAMS} streams, ttft 1 s, 50 tokens/s; ${ROUNDS} alternating rounds)`);
 
 /** One stream: when (ms after `t0`) its head, its first token and its end arrived, and whether it ended whole. */
-function timeStream(agent, port, t0) {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: scenario.path, method: 'POST', agent, headers: { ...scenario.headers, 'content-length': Buffer.byteLength(scenario.body) } }, (res) => {
-      const head = performance.now() - t0;
-      let first;
-      let tail = '';
-      res.setEncoding('latin1');
-      res.on('data', (chunk) => {
-        if (first === undefined && chunk.includes('text_delta')) first = performance.now() - t0;
-        tail = (tail + chunk).slice(-200);
-      });
-      res.on('end', () => resolve({ head, first, end: performance.now() - t0, whole: tail.includes(scenario.endMark) }));
-      res.on('error', () => resolve({ whole: false }));
-    });
-    req.on('error', () => resolve({ whole: false }));
-    req.end(scenario.body);
-  });
+async function timeStream(agent, port, t0) {
+  try {
+    const r = await readStream(agent, port, scenario.path, scenario.headers, scenario.body, { marker: 'text_delta', endMark: scenario.endMark });
+    const sent = r.startedAt - t0;
+    return { head: sent + r.headMs, first: sent + (r.markedAt ?? r.ms), end: sent + r.ms, whole: r.status === 200 && r.complete };
+  } catch {
+    return { whole: false };
+  }
 }
 
 async function round(script) {
