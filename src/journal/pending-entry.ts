@@ -6,12 +6,10 @@
  * unsealed: its JSON form (`toJSON`) is the sealed, redacted entry.
  */
 import type { JournalEntry } from './entry.js';
-import { sealEntry, type DraftEntry, type RedactorCache } from './record-exchange.js';
+import { sealEntry, type RecordedExchange, type RedactorCache } from './record-exchange.js';
 
-/** What a pending entry is built from (a RecordedExchange). */
-export interface Draftable {
-  draft(): DraftEntry;
-}
+/** What a pending entry is built from: an exchange, as far as making its entry goes. */
+type Draftable = Pick<RecordedExchange, 'draft'>;
 
 export class PendingEntry {
   #exchange: Draftable | undefined;

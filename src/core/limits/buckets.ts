@@ -25,6 +25,9 @@ export interface Bucket {
   limitText: string;
 }
 
+/** A budget as a document states it. */
+export type AdvertisedBucket = Pick<Bucket, 'name' | 'limit' | 'windowMs'>;
+
 function valueNames(name: RateLimitBucket): Bucket['values'] {
   return { limit: `ratelimit-${name}-limit`, remaining: `ratelimit-${name}-remaining`, reset: `ratelimit-${name}-reset` };
 }
@@ -36,10 +39,10 @@ export const SETTABLE: readonly (keyof RateLimitSettings)[] = ['requests', 'inpu
 const SET_WINDOW_MS = 60_000;
 
 /** The document's budgets, checked at start-up: a malformed one is an error, not a silent default. */
-export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enforced' | 'shown' | 'values' | 'limitText'>[] {
+export function advertisedBuckets(provider: ProviderRuntime): AdvertisedBucket[] {
   const raw = provider.document['x-standin-rate-limits'] as JsonObject | undefined;
   if (raw === undefined) return [];
-  const out: Omit<Bucket, 'enforced' | 'shown' | 'values' | 'limitText'>[] = [];
+  const out: AdvertisedBucket[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (name.startsWith('x-')) continue;
     const spec = value as JsonObject | null;
@@ -56,21 +59,17 @@ export function advertisedBuckets(provider: ProviderRuntime): Omit<Bucket, 'enfo
 /** The provider's budgets under the given settings, each marked enforced and/or shown. */
 export function bucketsFor(provider: ProviderRuntime, settings: RateLimitSettings): Bucket[] {
   const shown = shownBuckets(provider);
-  const buckets: Bucket[] = advertisedBuckets(provider).map((b) => ({ ...b, enforced: false, shown: shown.has(b.name), values: valueNames(b.name), limitText: limitText(b.limit) }));
+  const buckets: Bucket[] = advertisedBuckets(provider).map((b) => ({ ...b, enforced: false, shown: shown.has(b.name), values: valueNames(b.name), limitText: String(b.limit) }));
   for (const name of SETTABLE) {
     const limit = settings[name];
     if (limit === undefined) continue;
     const existing = buckets.find((b) => b.name === name);
-    const set = { name, limit, windowMs: SET_WINDOW_MS, enforced: true, shown: shown.has(name), values: valueNames(name), limitText: limitText(limit) };
+    const set = { name, limit, windowMs: SET_WINDOW_MS, enforced: true, shown: shown.has(name), values: valueNames(name), limitText: String(limit) };
     if (existing) Object.assign(existing, set);
     else buckets.push(set);
   }
   // `tokens` is input and output together: counting it needs both.
   return buckets.filter((b) => b.enforced || b.shown);
-}
-
-function limitText(limit: number): string {
-  return String(limit);
 }
 
 function shownBuckets(provider: ProviderRuntime): Set<RateLimitBucket> {
