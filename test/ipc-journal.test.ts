@@ -14,8 +14,8 @@ import { createStandin, type JournalEntry, type Standin } from '../src/standin.j
 import type { JsonObject } from '../src/core/types.js';
 import { channelPair } from './support/ipc-channel.js';
 import { createLocalRing } from '../src/journal/ring.js';
-import { PendingEntry } from '../src/journal/pending-entry.js';
-import { createRedactorCache } from '../src/journal/record-exchange.js';
+import { packRecord } from '../src/journal/exchange-record.js';
+import { createRedactorCache } from '../src/journal/seal-entry.js';
 
 // A made-up key, assembled so no file holds a string shaped like a real one.
 const KEY = ['sk-ant', 'api03', 'Wk4Journal8Fleet2Mz6'].join('-');
@@ -144,12 +144,7 @@ it('a list fails with a StateStoreError naming the journal when the primary does
 });
 
 describe("a worker's own ring", () => {
-  const never = {
-    draft(): never {
-      throw new Error('not sealed: only ids are read here');
-    },
-  };
-  const entry = (id: number) => new PendingEntry(id, never, createRedactorCache());
+  const entry = packRecord({ method: 'GET', path: '/v1/models', status: 200, startedAt: 0, durationMs: 1, requestHeaders: {}, answerHeaders: {}, trace: { session: 'worker', notes: [] }, secrets: [] });
   /** An id that arrives when `give` is called. */
   const onItsWay = () => {
     let give!: (id: number) => void;
@@ -157,7 +152,7 @@ describe("a worker's own ring", () => {
   };
 
   it('keeps an entry at once, but resolves (lets the answer go) only once its id is there; a read waits for it too', async () => {
-    const ring = createLocalRing();
+    const ring = createLocalRing(createRedactorCache());
     const late = onItsWay();
     let kept = false;
     const keeping = ring.keep(late.id, entry, 10).then(() => (kept = true));
@@ -170,7 +165,7 @@ describe("a worker's own ring", () => {
   });
 
   it('leaves out an entry whose id was on its way while the ring was cleared (that exchange ran across the clear)', async () => {
-    const ring = createLocalRing();
+    const ring = createLocalRing(createRedactorCache());
     const across = onItsWay();
     const keeping = ring.keep(across.id, entry, 10);
     ring.clear();

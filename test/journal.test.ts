@@ -234,7 +234,7 @@ describe('the journal endpoint', () => {
     const res = await lazy.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'x-standin-session': 'lazy' }, body: '{}' }));
     await res.text();
     // What the store holds, as anything serialising it would see it: the sealed entry, never the key.
-    const held = JSON.stringify(await lazy.store.list(JOURNAL_RING_KEY));
+    const held = JSON.stringify(await lazy.store.get(JOURNAL_RING_KEY));
     expect(held).toContain('"session":"lazy"');
     expect(held).not.toContain(KEY.slice(10, 30));
     const [first] = await lazy.journal.list();

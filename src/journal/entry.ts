@@ -4,7 +4,10 @@
  */
 import type { ExchangeTrace } from '../core/trace.js';
 
-/** The journal is a ring: past this many exchanges, the oldest is dropped. */
+/**
+ * The journal is a ring: past this many exchanges, the oldest is dropped (and, in process, past
+ * MAX_KEPT_BYTES of packed exchanges, src/journal/packed-ring.ts).
+ */
 export const JOURNAL_CAPACITY = 1_000;
 /** A request or answer body longer than this is kept cut, marked `truncated`. */
 export const MAX_BODY_CHARS = 64 * 1024;

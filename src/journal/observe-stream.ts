@@ -75,23 +75,13 @@ export class SseCapture {
 
   /** The events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
   events(): { events: JournalEvent[]; dropped: number } {
-    const events: JournalEvent[] = [];
-    let dropped = this.overflow;
-    let offsetMs = 0;
-    const parser = createParser({
-      onEvent: ({ event, data }) => {
-        if (events.length >= MAX_EVENTS) dropped++;
-        else events.push(event ? { offsetMs, event, data } : { offsetMs, data });
-      },
-    });
-    const text = this.text();
-    let from = 0;
-    this.ends.forEach((end, i) => {
-      offsetMs = this.offsets[i]!;
-      parser.feed(text.slice(from, end));
-      from = end;
-    });
-    return { events, dropped };
+    const { text, sse } = this.kept();
+    return sseEvents(text, sse);
+  }
+
+  /** What a journal record keeps of the stream (exchange-record.ts): its text, write ends and offsets. */
+  kept(): { text: string; sse: SseWrites } {
+    return { text: this.text(), sse: { ends: this.ends, offsets: this.offsets, overflow: this.overflow } };
   }
 
   private text(): string {
@@ -131,8 +121,35 @@ export class SseCapture {
   }
 }
 
+/** Where each write of a stream ended in its text, when it left, and how many frames were not kept. */
+export interface SseWrites {
+  ends: readonly number[];
+  offsets: readonly number[];
+  overflow: number;
+}
+
+/** A stream's events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
+export function sseEvents(text: string, writes: SseWrites): { events: JournalEvent[]; dropped: number } {
+  const events: JournalEvent[] = [];
+  let dropped = writes.overflow;
+  let offsetMs = 0;
+  const parser = createParser({
+    onEvent: ({ event, data }) => {
+      if (events.length >= MAX_EVENTS) dropped++;
+      else events.push(event ? { offsetMs, event, data } : { offsetMs, data });
+    },
+  });
+  let from = 0;
+  writes.ends.forEach((end, i) => {
+    offsetMs = writes.offsets[i]!;
+    parser.feed(text.slice(from, end));
+    from = end;
+  });
+  return { events, dropped };
+}
+
 /** Blank lines (frame ends) in a piece of SSE: how many frames it ends. */
-function framesIn(piece: string): number {
+export function framesIn(piece: string): number {
   let count = 0;
   for (let at = piece.indexOf('\n\n'); at >= 0; at = piece.indexOf('\n\n', at + 2)) count++;
   return count;
@@ -154,7 +171,7 @@ export interface ObserveOptions {
   /** Wall time the request arrived: event offsets count from it. */
   startedAt: number;
   /** Awaited before the stream's end reaches the client, so the exchange is recorded by then. */
-  onEnd(observation: StreamObservation): Promise<void>;
+  onEnd(observation: StreamObservation): Promise<void> | undefined;
 }
 
 export function observeStream(body: ReadableStream<Uint8Array>, options: ObserveOptions): ReadableStream<Uint8Array> {
@@ -178,7 +195,7 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
     const observation: StreamObservation = { end, text, truncated, endedAt: Date.now() };
     if (sse) observation.sse = sse;
     if (error !== undefined) observation.error = error;
-    return options.onEnd(observation).catch(() => undefined);
+    return options.onEnd(observation)?.catch(() => undefined) ?? Promise.resolve();
   };
 
   return new ReadableStream<Uint8Array>(
@@ -222,7 +239,7 @@ export function sseObserver(options: Omit<ObserveOptions, 'sse'>): SseObserver {
       sse.trim();
       const observation: StreamObservation = { sse, end, text: '', truncated: false, endedAt: Date.now() };
       if (error !== undefined) observation.error = error;
-      return options.onEnd(observation).catch(() => undefined);
+      return options.onEnd(observation)?.catch(() => undefined);
     },
   };
 }

@@ -1,18 +1,20 @@
 /**
- * Where the journal keeps its ring of entries. The journal itself decides what an entry is and when
- * it is made; a ring only keeps entries, lists those that pass a filter, and empties itself.
+ * Where the journal keeps its ring of exchanges. The journal decides what is kept of an exchange (its
+ * packed record, exchange-record.ts); a ring keeps the newest, lists those that pass a filter as
+ * sealed entries, and empties itself.
  *
- * - `storeRing` (the default): the ring is a list in the StateStore. The in-process store keeps each
- *   `PendingEntry` as it is (sealed when first read); a shared store (Redis) gets sealed text, so every
- *   process sharing it shares one ring.
- * - `createLocalRing`: a ring in this process's memory, kept lazily as the in-process store does. A
- *   `--workers` fleet gives each worker one and gathers them all on a read (src/node/ipc-journal.ts).
+ * - `storeRing` (the default) keeps the ring in the StateStore, under JOURNAL_RING_KEY, so a reset of
+ *   the store empties it. The in-process store holds one `HeldRing`: the packed exchanges as bytes
+ *   (packed-ring.ts), sealed only when read. A shared store (Redis) gets a list of sealed entries, so
+ *   every process sharing it shares one ring.
+ * - `createLocalRing`: a ring in this process's memory, packed the same way. A `--workers` fleet gives
+ *   each worker one and gathers them all on a read (src/node/ipc-journal.ts).
  */
-import { Ring } from '../core/state/ring.js';
 import { globalKey, type StateStore } from '../core/state/store.js';
 import type { Json } from '../core/types.js';
 import type { JournalEntry } from './entry.js';
-import { PendingEntry } from './pending-entry.js';
+import { PackedRing } from './packed-ring.js';
+import { sealPacked, type RedactorCache } from './seal-entry.js';
 
 export interface JournalFilter {
   session?: string;
@@ -25,13 +27,12 @@ export interface JournalFilter {
 
 export interface JournalRing {
   /**
-   * Keeps an exchange's entry, at most `capacity` entries in all (the oldest go). `id` is the entry's
-   * id on its way from the store's counter (asked for just before this call); `entry` builds the entry
-   * once it is there. Resolves once any read would list the entry, so ids follow the order answers
-   * left in. A ring cleared while the id was on its way leaves the entry out: that exchange ran
-   * concurrently with the clear.
+   * Keeps an exchange (its packed record), at most `capacity` in all (the oldest go). `id` is its id on
+   * its way from the store's counter (asked for just before this call). Resolves once any read would
+   * list the entry, so ids follow the order answers left in. A ring cleared while the id was on its way
+   * may leave the exchange out: it ran concurrently with the clear.
    */
-  keep(id: Promise<number>, entry: (id: number) => PendingEntry, capacity: number): Promise<void>;
+  keep(id: Promise<number>, packed: string, capacity: number): Promise<void>;
   /** The entries that pass `filter`, from the newest `capacity` kept, oldest first. */
   list(filter: JournalFilter, capacity: number): Promise<JournalEntry[]>;
   /** Empties the ring; answered once nothing cleared can be listed any more. */
@@ -41,15 +42,60 @@ export interface JournalRing {
 /** The store key of the ring a `storeRing` keeps. */
 export const JOURNAL_RING_KEY = globalKey('journal');
 
-/** The ring as a list in `store` (see the top of this file). */
-export function storeRing(store: StateStore): JournalRing {
+/** The ring in `store` (see the top of this file). */
+export function storeRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
+  if (store.inProcess) return heldRing(store, redactorFor);
   return {
-    async keep(id, entry, capacity) {
-      const pending = entry(await id);
-      // The in-process store keeps the object itself (see StateStore.inProcess); others keep JSON text.
-      await store.append(JOURNAL_RING_KEY, store.inProcess ? (pending as unknown as Json) : pending.sealed(), undefined, capacity);
+    async keep(id, packed, capacity) {
+      const n = await id;
+      await store.append(JOURNAL_RING_KEY, sealPacked(n, packed, redactorFor), undefined, capacity);
     },
-    list: async (filter) => selectEntries(await store.list(JOURNAL_RING_KEY), filter),
+    list: async (filter) => selectSealed(await store.list(JOURNAL_RING_KEY), filter),
+    clear: () => store.delete(JOURNAL_RING_KEY),
+  };
+}
+
+/**
+ * What the in-process store holds under JOURNAL_RING_KEY: the packed ring. Anything serialising the
+ * store sees the sealed entries (`toJSON`), never a packed text and the secrets in it.
+ */
+export class HeldRing {
+  readonly ring = new PackedRing();
+  constructor(private readonly redactorFor: RedactorCache) {}
+
+  select(filter: JournalFilter): JournalEntry[] {
+    return selectPacked(this.ring, filter, this.redactorFor);
+  }
+
+  toJSON(): JournalEntry[] {
+    return this.select({});
+  }
+}
+
+function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
+  let latest: HeldRing | undefined;
+  let made = 0;
+  /** The ring the store holds, made (and handed to the store) when it holds none: at first, after a reset. */
+  async function current(): Promise<HeldRing> {
+    const asked = made;
+    const held = await store.get(JOURNAL_RING_KEY);
+    if (held instanceof HeldRing) return (latest = held);
+    // Another exchange made one while this one was asking: both keep theirs in it.
+    if (made !== asked && latest) return latest;
+    made++;
+    latest = new HeldRing(redactorFor);
+    await store.set(JOURNAL_RING_KEY, latest as unknown as Json);
+    return latest;
+  }
+  return {
+    async keep(id, packed, capacity) {
+      const n = await id;
+      (await current()).ring.push(n, packed, capacity);
+    },
+    async list(filter) {
+      const held = await store.get(JOURNAL_RING_KEY);
+      return held instanceof HeldRing ? held.select(filter) : [];
+    },
     clear: () => store.delete(JOURNAL_RING_KEY),
   };
 }
@@ -65,50 +111,52 @@ export interface LocalRing {
   clear(): void;
 }
 
-/** One exchange kept: its entry once its id is there. */
-interface Slot {
-  ready: Promise<void>;
-  entry?: PendingEntry;
-}
-
-export function createLocalRing(): LocalRing {
-  let slots = new Ring<Slot>();
+export function createLocalRing(redactorFor: RedactorCache): LocalRing {
+  let ring = new PackedRing();
+  /** Keeps whose id is on its way; a read waits for them. */
+  const waiting = new Set<Promise<void>>();
   return {
-    // The slot goes in now, so a clear meanwhile drops it; the answer waits for the id. Not waiting
-    // saved a round trip to the primary, but then an exchange answered on one worker could get a
-    // higher id than one a client sent to another worker after it had that answer: the journal
-    // listed them out of order (seen in test/fleet.test.ts).
-    keep(id, entry, capacity) {
-      const slot: Slot = { ready: Promise.resolve() };
-      slot.ready = id.then(
-        (n) => void (slot.entry = entry(n)),
+    // The answer waits for the id. Not waiting saved a round trip to the primary, but then an exchange
+    // answered on one worker could get a higher id than one a client sent to another worker after it
+    // had that answer: the journal listed them out of order (seen in test/fleet.test.ts).
+    keep(id, packed, capacity) {
+      const into = ring;
+      const ready = id.then(
+        // A clear meanwhile replaced the ring: that exchange ran across the clear, and is left out.
+        (n) => void (into === ring && ring.push(n, packed, capacity)),
         () => undefined, // the store failed: nothing to list (the exchange's other store calls say so)
       );
-      slots.push(slot, capacity);
-      return slot.ready;
+      waiting.add(ready);
+      void ready.then(() => waiting.delete(ready));
+      return ready;
     },
     async select(filter) {
-      await Promise.all(slots.toArray().map((s) => s.ready));
-      // Read after the wait: a clear meanwhile empties `slots`; one kept meanwhile may still wait for its id.
-      const kept = slots.toArray().flatMap((s) => (s.entry ? [s.entry] : []));
-      return { ids: kept.map((e) => e.id), entries: selectEntries(kept, filter) };
+      await Promise.all(waiting);
+      return { ids: ring.keptIds(), entries: selectPacked(ring, filter, redactorFor) };
     },
     clear() {
-      slots = new Ring<Slot>();
+      ring = new PackedRing();
     },
   };
 }
 
-/** The items of a ring (PendingEntry or sealed text, oldest first) that pass `filter`, as entries. */
-export function selectEntries(items: readonly unknown[], filter: JournalFilter): JournalEntry[] {
+/** The exchanges of a packed ring (oldest first) that pass `filter`, as sealed entries. */
+function selectPacked(ring: PackedRing, filter: JournalFilter, redactorFor: RedactorCache): JournalEntry[] {
+  return selectSealed(
+    ring.read(filter.after).map(({ id, packed }) => sealPacked(id, packed, redactorFor)),
+    filter,
+  );
+}
+
+/** The sealed entries of a ring (oldest first) that pass `filter`. */
+export function selectSealed(items: readonly unknown[], filter: JournalFilter): JournalEntry[] {
   const status = statusTest(filter.status);
   const out: JournalEntry[] = [];
   for (const item of items) {
-    const pending = item instanceof PendingEntry ? item : undefined;
-    if (!pending && typeof item !== 'string') continue;
+    if (typeof item !== 'string') continue;
     // Each sealed entry starts `{"id":N,`: a poller asking for what is new parses only that.
-    if (filter.after !== undefined && (pending ? pending.id : idOf(item as string)) <= filter.after) continue;
-    const e = JSON.parse(pending ? pending.sealed() : (item as string)) as JournalEntry;
+    if (filter.after !== undefined && idOf(item) <= filter.after) continue;
+    const e = JSON.parse(item) as JournalEntry;
     if ((filter.session === undefined || e.session === filter.session) && (filter.provider === undefined || e.provider === filter.provider) && status(e.status)) out.push(e);
   }
   return out;

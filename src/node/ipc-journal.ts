@@ -1,6 +1,6 @@
 /**
  * The journal of `standin serve --workers N` (state in the primary): each worker keeps the entries of
- * the exchanges it answered in its own memory, unsealed until read, as one process does (a
+ * the exchanges it answered in its own memory, packed and sealed only when read, as one process does (a
  * `LocalRing`), instead of sealing every exchange as it ends and sending ~3 KB of text to the primary.
  * A read gathers every worker's entries:
  *
@@ -14,6 +14,7 @@
  *   clear. A worker that exits is not waited for; its entries are gone with it.
  */
 import type { JournalEntry } from '../journal/entry.js';
+import { createRedactorCache } from '../journal/seal-entry.js';
 import { createLocalRing, JOURNAL_RING_KEY, type JournalFilter, type JournalRing } from '../journal/ring.js';
 import { StateStoreError, type StateStore } from '../core/state/store.js';
 import { createAwaitedAnswers, createGathering, sendQuietly, type IpcChannel } from './ipc-channel.js';
@@ -64,7 +65,7 @@ export function touchesJournal(call: { op: string; key: string }): boolean {
  * the primary answers once every worker has emptied its ring.
  */
 export function createIpcJournalRing(channel: IpcChannel, store: StateStore, timeoutMs = ANSWER_TIMEOUT_MS): JournalRing {
-  const local = createLocalRing();
+  const local = createLocalRing(createRedactorCache());
   const lists = createAwaitedAnswers<ListAnswer>(channel, timeoutMs);
 
   channel.on('message', (message) => {
@@ -88,7 +89,7 @@ export function createIpcJournalRing(channel: IpcChannel, store: StateStore, tim
   sendQuietly(channel, { standinJournalJoin: true } satisfies Join);
 
   return {
-    keep: (id, entry, capacity) => local.keep(id, entry, capacity),
+    keep: (id, packed, capacity) => local.keep(id, packed, capacity),
     async list(filter, capacity) {
       const failed = (why: string) => new StateStoreError(`listing the journal: ${why}`);
       const answer = await lists.send((id) => ({ standinJournalList: id, filter, capacity }) satisfies ListRequest).catch((error: Error) => {

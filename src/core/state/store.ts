@@ -14,8 +14,9 @@ import type { Json } from '../types.js';
 export interface StateStore {
   /**
    * The store lives in this process's memory and keeps values as given, never serialised (the default
-   * in-memory store). A caller may then keep a value whose JSON form is made only when it is read: the
-   * journal keeps each exchange unsealed and serialises and redacts it the first time it is read.
+   * in-memory store), and its calls do no I/O: they settle before the next request is read. A caller
+   * may then keep a value whose JSON form is made only when it is read (the journal keeps its ring of
+   * packed exchanges and seals each one when it is read), and need not hold an answer for a write.
    */
   readonly inProcess?: boolean;
   get(key: string): Promise<Json | undefined>;
