@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { packRecord, unpackRecord, type ExchangeRecord } from './exchange-record.js';
+import { packedText, packRecord, unpackRecord, type ExchangeRecord } from './exchange-record.js';
+
+const roundTrip = (record: ExchangeRecord) => unpackRecord(packedText(packRecord(record)));
 
 const base: ExchangeRecord = {
   method: 'POST',
@@ -20,7 +22,7 @@ describe('a packed exchange record', () => {
       requestBody: { text: '{"messages":[{"role":"user","content":"héllo\\n🙂"}]}\n', truncated: false },
       answerBody: { text: 'line one\nline two — “quoted” 🙂', truncated: true },
     };
-    expect(unpackRecord(packRecord(record))).toEqual(record);
+    expect(roundTrip((record))).toEqual(record);
   });
 
   it('keeps a stream: its text, where each write ended, when it left, how it ended', () => {
@@ -29,20 +31,31 @@ describe('a packed exchange record', () => {
       ...base,
       stream: { text, truncated: false, end: 'error', error: 'upstream went away', endedAt: base.startedAt + 40, sse: { ends: [26, text.length], offsets: [5, 39], overflow: 2 } },
     };
-    expect(unpackRecord(packRecord(record))).toEqual(record);
+    expect(roundTrip((record))).toEqual(record);
     const plain: ExchangeRecord = { ...base, stream: { text: 'not sse', truncated: true, end: 'complete', endedAt: base.startedAt } };
-    expect(unpackRecord(packRecord(plain))).toEqual(plain);
+    expect(roundTrip((plain))).toEqual(plain);
+  });
+
+  it("keeps a relayed stream's bytes as they came, and gives them back as text with its write ends in characters", () => {
+    const frames = ['event: a\ndata: {"t":"é🙂"}\n\n', 'data: [DONE]\n\n'];
+    const bytes = new TextEncoder().encode(frames.join(''));
+    const byteEnd = new TextEncoder().encode(frames[0]).length;
+    const record: ExchangeRecord = { ...base, stream: { text: '', bytes, truncated: false, end: 'complete', endedAt: base.startedAt + 9, sse: { ends: [byteEnd, bytes.length], offsets: [1, 2], overflow: 0, inBytes: true } } };
+    const packed = packRecord(record);
+    expect(packed.tail).toBe(bytes);
+    expect(packed.text).not.toContain('[DONE]');
+    expect(unpackRecord(packedText(packed)).stream).toEqual({ text: frames.join(''), truncated: false, end: 'complete', endedAt: base.startedAt + 9, sse: { ends: [frames[0]!.length, frames.join('').length], offsets: [1, 2], overflow: 0 } });
   });
 
   it('tells an empty text from an absent one, and keeps empty header sets', () => {
     const record: ExchangeRecord = { ...base, requestHeaders: {}, answerHeaders: {}, answerBody: { text: '', truncated: false } };
-    const back = unpackRecord(packRecord(record));
+    const back = roundTrip((record));
     expect(back).toEqual(record);
     expect(back.requestBody).toBeUndefined();
   });
 
   it('keeps header values that hold the separator of its compact form', () => {
     const record: ExchangeRecord = { ...base, answerHeaders: { 'x-odd': 'a\u0000b', 'x-plain': 'c' } };
-    expect(unpackRecord(packRecord(record)).answerHeaders).toEqual(record.answerHeaders);
+    expect(roundTrip((record)).answerHeaders).toEqual(record.answerHeaders);
   });
 });

@@ -10,7 +10,7 @@
  */
 import type { ExchangeTrace } from '../core/trace.js';
 import type { JournalStream } from './entry.js';
-import type { SseWrites } from './observe-stream.js';
+import { charEnds, type SseWrites } from './observe-stream.js';
 
 /** The exchange, as an entry is built from it. */
 export interface ExchangeRecord {
@@ -47,11 +47,17 @@ export interface RecordedStream extends Cut {
   endedAt: number;
   /** Server-sent events, with where each write ended in `text` and when it left; else plain text. */
   sse?: SseWrites;
+  /**
+   * A relayed stream's UTF-8, kept as it arrived (`text` is then empty, and `sse.ends` count bytes):
+   * decoding it at the end and encoding it again into the ring cost more than replaying it.
+   */
+  bytes?: Uint8Array;
 }
 
 /**
  * The JSON line, an array for speed (object rest and spread cost more than the rest of packing):
- * [method, path, status, startedAt, durationMs, trace, secrets, text lengths (-1: absent), which texts
+ * [method, path, status, startedAt, durationMs, trace, secrets, text lengths (-1: absent; -2: the
+ * stream is the `tail` of bytes after the text), which texts
  * were cut, the stream without its text]. The texts after it are, in order: request headers, answer
  * headers (each `name\0value\0…`, or JSON where a name or value holds a NUL, which HTTP forbids), request
  * body, answer body, stream text. Stringifying a header record cost ~2 µs; joining it ~0.3.
@@ -66,12 +72,24 @@ type PackedHead = [
   secrets: string[],
   lengths: number[],
   truncated: boolean[],
-  stream: Omit<RecordedStream, 'text' | 'truncated'> | null,
+  stream: Omit<RecordedStream, 'text' | 'truncated' | 'bytes'> | null,
 ];
 
-export function packRecord(record: ExchangeRecord): string {
+/** A packed exchange: its text, and a relayed stream's bytes that follow it. */
+export interface Packed {
+  text: string;
+  tail?: Uint8Array;
+}
+
+/** Stream text length meaning "the bytes after the text" (`Packed.tail`). */
+const IN_TAIL = -2;
+
+export function packRecord(record: ExchangeRecord): Packed {
   const { requestBody, answerBody, stream } = record;
-  const texts = [headersText(record.requestHeaders), headersText(record.answerHeaders), requestBody?.text, answerBody?.text, stream?.text];
+  const tail = stream?.bytes;
+  const texts = [headersText(record.requestHeaders), headersText(record.answerHeaders), requestBody?.text, answerBody?.text, tail ? undefined : stream?.text];
+  const lengths = texts.map((text) => (text === undefined ? -1 : text.length));
+  if (tail) lengths[4] = IN_TAIL;
   const head: PackedHead = [
     record.method,
     record.path,
@@ -80,14 +98,19 @@ export function packRecord(record: ExchangeRecord): string {
     record.durationMs,
     record.trace,
     record.secrets,
-    texts.map((text) => (text === undefined ? -1 : text.length)),
+    lengths,
     [requestBody?.truncated ?? false, answerBody?.truncated ?? false, stream?.truncated ?? false],
     stream ? streamHead(stream) : null,
   ];
   // JSON escapes every line break, so the first one ends the head.
-  let packed = `${JSON.stringify(head)}\n`;
-  for (const text of texts) if (text !== undefined) packed += text;
-  return packed;
+  let text = `${JSON.stringify(head)}\n`;
+  for (const part of texts) if (part !== undefined) text += part;
+  return tail ? { text, tail } : { text };
+}
+
+/** The whole packed text, a tail decoded onto it. */
+export function packedText(packed: Packed): string {
+  return packed.tail ? packed.text + new TextDecoder().decode(packed.tail) : packed.text;
 }
 
 /** The stream without its text, built field by field (a spread costs ~1 µs here). */
@@ -98,11 +121,15 @@ function streamHead(stream: RecordedStream): PackedHead[9] {
   return head;
 }
 
+/** The record back from its whole packed text (`packedText`). */
 export function unpackRecord(packed: string): ExchangeRecord {
   const headEnd = packed.indexOf('\n');
   const [method, path, status, startedAt, durationMs, trace, secrets, lengths, truncated, stream] = JSON.parse(packed.slice(0, headEnd)) as PackedHead;
   let at = headEnd + 1;
-  const texts = lengths.map((length) => (length < 0 ? undefined : packed.slice(at, (at += length))));
+  const texts = lengths.map((length) => (length === IN_TAIL ? packed.slice(at) : length < 0 ? undefined : packed.slice(at, (at += length))));
+  if (stream?.sse?.inBytes) {
+    stream.sse = { ends: charEnds(new TextEncoder().encode(texts[4]), stream.sse.ends), offsets: stream.sse.offsets, overflow: stream.sse.overflow };
+  }
   const record: ExchangeRecord = {
     method,
     path,

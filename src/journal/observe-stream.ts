@@ -51,7 +51,7 @@ export class SseCapture {
       this.overflow += framesIn(typeof piece === 'string' ? piece : new TextDecoder().decode(piece));
       return;
     }
-    if (typeof piece !== 'string' && this.pieces.length === 0) this.relayed ??= new Uint8Array(Math.max(FIRST_CAPACITY, piece.length * 2));
+    if (typeof piece !== 'string' && this.pieces.length === 0) this.relayed ??= new Uint8Array(Math.max(FIRST_CAPACITY, piece.length));
     if (this.relayed) this.copy(typeof piece === 'string' ? encoder.encode(piece) : piece);
     else {
       const text = typeof piece === 'string' ? piece : (this.decoder ??= new TextDecoder()).decode(piece, { stream: true });
@@ -62,10 +62,12 @@ export class SseCapture {
     this.offsets.push(Date.now() - this.startedAt);
   }
 
-  /** The stream has ended: its writes become one string (a paced stream wrote each frame alone). */
+  /**
+   * The stream has ended: its writes become one string (a paced stream wrote each frame alone). A
+   * relayed stream stays bytes: the journal keeps them as they are, and they are decoded only if read.
+   */
   trim(): void {
-    if (this.relayed) this.decodeRelayed();
-    else if (this.pieces.length > 1) this.pieces = [this.pieces.join('')];
+    if (!this.relayed && this.pieces.length > 1) this.pieces = [this.pieces.join('')];
   }
 
   /** How many frames went out (kept or not), without parsing them: what a log line shows. */
@@ -75,16 +77,25 @@ export class SseCapture {
 
   /** The events, each stamped with the offset of the write that completed it; at most MAX_EVENTS. */
   events(): { events: JournalEvent[]; dropped: number } {
-    const { text, sse } = this.kept();
-    return sseEvents(text, sse);
+    return sseEvents(this.text(), { ends: this.ends, offsets: this.offsets, overflow: this.overflow });
   }
 
-  /** What a journal record keeps of the stream (exchange-record.ts): its text, write ends and offsets. */
-  kept(): { text: string; sse: SseWrites } {
-    return { text: this.text(), sse: { ends: this.ends, offsets: this.offsets, overflow: this.overflow } };
+  /**
+   * What a journal record keeps of the stream (exchange-record.ts): its text, or a relayed stream's
+   * bytes (its write ends then count bytes), with write ends and offsets.
+   */
+  kept(): { text: string; bytes?: Uint8Array; sse: SseWrites } {
+    const sse: SseWrites = { ends: this.ends, offsets: this.offsets, overflow: this.overflow };
+    if (this.relayed) {
+      sse.inBytes = true;
+      return { text: '', bytes: this.relayed.subarray(0, this.size), sse };
+    }
+    this.trim();
+    return { text: this.pieces[0] ?? '', sse };
   }
 
   private text(): string {
+    if (this.relayed) this.decodeRelayed();
     this.trim();
     return this.pieces[0] ?? '';
   }
@@ -101,29 +112,34 @@ export class SseCapture {
     this.size = needed;
   }
 
-  /** A relayed stream's bytes become its text; where a character took more than a byte, write ends move to characters. */
+  /** A relayed stream's bytes become its text, its write ends counted in characters. */
   private decodeRelayed(): void {
     const bytes = this.relayed!.subarray(0, this.size);
     const text = new TextDecoder().decode(bytes);
-    if (text.length !== bytes.length) {
-      const decoder = new TextDecoder();
-      let from = 0;
-      let chars = 0;
-      this.ends.forEach((end, i) => {
-        chars += decoder.decode(bytes.subarray(from, end), { stream: true }).length;
-        from = end;
-        this.ends[i] = chars;
-      });
-    }
+    if (text.length !== bytes.length) this.ends.splice(0, this.ends.length, ...charEnds(bytes, this.ends));
     this.pieces = [text];
     this.size = text.length;
     this.relayed = undefined;
   }
 }
 
+/** Ends of writes counted in bytes of UTF-8, counted in characters of its text instead. */
+export function charEnds(bytes: Uint8Array, ends: readonly number[]): number[] {
+  const decoder = new TextDecoder();
+  let from = 0;
+  let chars = 0;
+  return ends.map((end) => {
+    chars += decoder.decode(bytes.subarray(from, end), { stream: true }).length;
+    from = end;
+    return chars;
+  });
+}
+
 /** Where each write of a stream ended in its text, when it left, and how many frames were not kept. */
 export interface SseWrites {
   ends: readonly number[];
+  /** `ends` count bytes of the UTF-8 (a relayed stream kept as its bytes) rather than characters. */
+  inBytes?: boolean;
   offsets: readonly number[];
   overflow: number;
 }

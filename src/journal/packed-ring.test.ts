@@ -57,6 +57,19 @@ describe('PackedRing', () => {
     expect(texts(alone).map(([id, t]) => [id, (t as string).length])).toEqual([[1, 5000]]);
   });
 
+  it('keeps a tail of bytes right after its text, in a shared chunk or in one of its own', () => {
+    const ring = new PackedRing();
+    const tail = new TextEncoder().encode('tail é');
+    ring.push(1, 'head ', 5, tail);
+    ring.push(2, 'y'.repeat(400_000), 5, tail);
+    ring.push(3, 'next', 5);
+    expect(texts(ring).map(([id, t]) => [id, (t as string).slice(-10)])).toEqual([
+      [1, 'head tail é'.slice(-10)],
+      [2, 'yyyytail é'],
+      [3, 'next'],
+    ]);
+  });
+
   it('is empty after clear, and takes new texts', () => {
     const ring = new PackedRing();
     ring.push(1, 'one', 5);

@@ -49,12 +49,15 @@ export class PackedRing {
     return this.bytes;
   }
 
-  /** Keeps `packed` under `id`, then drops the oldest until at most `capacity` (and `maxBytes`) are kept. */
-  push(id: number, packed: string, capacity: number): void {
+  /**
+   * Keeps `packed` (and the bytes of `tail` after it) under `id`, then drops the oldest until at most
+   * `capacity` (and `maxBytes`) are kept.
+   */
+  push(id: number, packed: string, capacity: number, tail?: Uint8Array): void {
     if (capacity < 1) return;
     if (capacity > this.ids.length) this.grow(capacity);
     while (this.count >= capacity) this.dropOldest();
-    const { start, length } = this.write(packed);
+    const { start, length } = this.write(packed, tail);
     const slot = (this.head + this.count) % this.ids.length;
     this.ids[slot] = id;
     this.chunkOf[slot] = this.firstChunk + this.chunks.length - 1;
@@ -91,29 +94,35 @@ export class PackedRing {
     this.chunks = [];
   }
 
-  /** Writes the text after the last one, in a new chunk where it may not fit. */
-  private write(packed: string): { start: number; length: number } {
+  /** Writes the text (and tail) after the last one, in a new chunk where it may not fit. */
+  private write(packed: string, tail: Uint8Array | undefined): { start: number; length: number } {
+    const tailBytes = tail ? tail.length : 0;
     // UTF-8 takes at most three bytes per UTF-16 unit.
-    const most = packed.length * 3;
+    const most = packed.length * 3 + tailBytes;
     let chunk = this.chunks[this.chunks.length - 1];
-    if (chunk && this.used + most <= chunk.length) {
-      const start = this.used;
-      const { written } = encoder.encodeInto(packed, chunk.subarray(start));
-      this.used += written;
-      return { start, length: written };
-    }
-    if (most > CHUNK_BYTES) {
-      chunk = encoder.encode(packed);
+    if (!chunk || this.used + most > chunk.length) {
+      if (most > CHUNK_BYTES) {
+        const text = encoder.encode(packed);
+        chunk = new Uint8Array(text.length + tailBytes);
+        chunk.set(text);
+        if (tail) chunk.set(tail, text.length);
+        this.addChunk(chunk);
+        this.used = chunk.length; // full: the next text starts a new chunk
+        return { start: 0, length: chunk.length };
+      }
+      chunk = this.spare ?? new Uint8Array(CHUNK_BYTES);
+      this.spare = undefined;
       this.addChunk(chunk);
-      this.used = chunk.length; // full: the next text starts a new chunk
-      return { start: 0, length: chunk.length };
+      this.used = 0;
     }
-    chunk = this.spare ?? new Uint8Array(CHUNK_BYTES);
-    this.spare = undefined;
-    this.addChunk(chunk);
-    const { written } = encoder.encodeInto(packed, chunk);
-    this.used = written;
-    return { start: 0, length: written };
+    const start = this.used;
+    let { written } = encoder.encodeInto(packed, chunk.subarray(start));
+    if (tail) {
+      chunk.set(tail, start + written);
+      written += tailBytes;
+    }
+    this.used += written;
+    return { start, length: written };
   }
 
   private addChunk(chunk: Uint8Array): void {

@@ -44,9 +44,10 @@ export function recordExchange(exchange: Exchange, path: string, credentialFromB
 export function streamRecord(seen: StreamObservation): RecordedStream {
   const stream: RecordedStream = { text: seen.text, truncated: seen.truncated, end: seen.end, endedAt: seen.endedAt };
   if (seen.sse) {
-    const { text, sse } = seen.sse.kept();
+    const { text, bytes, sse } = seen.sse.kept();
     stream.text = text;
     stream.sse = sse;
+    if (bytes) stream.bytes = bytes;
   }
   if (seen.error !== undefined) stream.error = seen.error;
   return stream;

@@ -13,6 +13,7 @@
 import { globalKey, type StateStore } from '../core/state/store.js';
 import type { Json } from '../core/types.js';
 import type { JournalEntry } from './entry.js';
+import { packedText, type Packed } from './exchange-record.js';
 import { PackedRing } from './packed-ring.js';
 import { sealPacked, type RedactorCache } from './seal-entry.js';
 
@@ -32,7 +33,7 @@ export interface JournalRing {
    * list the entry, so ids follow the order answers left in. A ring cleared while the id was on its way
    * may leave the exchange out: it ran concurrently with the clear.
    */
-  keep(id: Promise<number>, packed: string, capacity: number): Promise<void>;
+  keep(id: Promise<number>, packed: Packed, capacity: number): Promise<void>;
   /** The entries that pass `filter`, from the newest `capacity` kept, oldest first. */
   list(filter: JournalFilter, capacity: number): Promise<JournalEntry[]>;
   /** Empties the ring; answered once nothing cleared can be listed any more. */
@@ -48,7 +49,7 @@ export function storeRing(store: StateStore, redactorFor: RedactorCache): Journa
   return {
     async keep(id, packed, capacity) {
       const n = await id;
-      await store.append(JOURNAL_RING_KEY, sealPacked(n, packed, redactorFor), undefined, capacity);
+      await store.append(JOURNAL_RING_KEY, sealPacked(n, packedText(packed), redactorFor), undefined, capacity);
     },
     list: async (filter) => selectSealed(await store.list(JOURNAL_RING_KEY), filter),
     clear: () => store.delete(JOURNAL_RING_KEY),
@@ -90,7 +91,7 @@ function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
   return {
     async keep(id, packed, capacity) {
       const n = await id;
-      (await current()).ring.push(n, packed, capacity);
+      (await current()).ring.push(n, packed.text, capacity, packed.tail);
     },
     async list(filter) {
       const held = await store.get(JOURNAL_RING_KEY);
@@ -123,7 +124,7 @@ export function createLocalRing(redactorFor: RedactorCache): LocalRing {
       const into = ring;
       const ready = id.then(
         // A clear meanwhile replaced the ring: that exchange ran across the clear, and is left out.
-        (n) => void (into === ring && ring.push(n, packed, capacity)),
+        (n) => void (into === ring && ring.push(n, packed.text, capacity, packed.tail)),
         () => undefined, // the store failed: nothing to list (the exchange's other store calls say so)
       );
       waiting.add(ready);
