@@ -60,7 +60,7 @@ export function storeRing(store: StateStore, redactorFor: RedactorCache): Journa
  * What the in-process store holds under JOURNAL_RING_KEY: the packed ring. Anything serialising the
  * store sees the sealed entries (`toJSON`), never a packed text and the secrets in it.
  */
-export class HeldRing {
+class HeldRing {
   readonly ring = new PackedRing();
   constructor(private readonly redactorFor: RedactorCache) {}
 

@@ -47,7 +47,9 @@ export function summarize(id: number, record: ExchangeRecord, redactorFor: Redac
   if (stream) {
     summary.streamMs = stream.endedAt - record.startedAt;
     if (stream.sse || !stream.text) {
-      summary.stream = { events: (stream.sse?.overflow ?? 0) + (stream.sse ? framesIn(stream.text) : 0), end: stream.end };
+      // A relayed stream kept as its bytes is decoded here: only a log line asks.
+      const text = stream.bytes ? new TextDecoder().decode(stream.bytes) : stream.text;
+      summary.stream = { events: (stream.sse?.overflow ?? 0) + (stream.sse ? framesIn(text) : 0), end: stream.end };
       if (stream.error !== undefined) summary.stream.error = stream.error;
     }
   }
