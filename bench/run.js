@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
 import autocannon from 'autocannon';
-import { median, percentile, pinLoad, readStream, startServer, streamLoad } from './lib.js';
+import { cpuTicks, median, percentile, pinLoad, readStream, startServer, streamLoad, TICK_US } from './lib.js';
 import { capture, json, streams } from './scenarios.js';
 import { compareStart } from './start.js';
 
@@ -36,7 +36,7 @@ console.log(`standin bench (Node ${process.version}; ${placement}; ${ROUNDS} alt
 async function withServer(script, extraEnv, run) {
   const server = await startServer(script, { ...env, ...extraEnv });
   try {
-    return await run(server.port);
+    return await run(server.port, server.child.pid);
   } finally {
     await server.stop();
   }
@@ -68,10 +68,16 @@ async function alternate(baseline, standin, withoutJournal) {
 const NO_JOURNAL = { BENCH_JOURNAL: '0' };
 
 if (wants('json')) {
+  // With req/s, the server's CPU per request (from /proc): on a shared VM whose speed drifts within a
+  // round it says more steadily what a change did (a host-wide slowdown still raises both sides).
   const measure = (script, path, extraEnv = {}) => () =>
-    withServer(script, extraEnv, async (port) => {
+    withServer(script, extraEnv, async (port, pid) => {
       await requestsPerSecond(port, path, 1); // warm-up: JIT, compiled validators
-      return requestsPerSecond(port, path, SECONDS);
+      const before = cpuTicks(pid);
+      const result = await requestsPerSecond(port, path, SECONDS);
+      const after = cpuTicks(pid);
+      const cpuUs = before === undefined || after === undefined ? NaN : ((after - before) * TICK_US) / (result.rps * SECONDS);
+      return { ...result, cpuUs };
     });
   const { base, ours, unjournaled } = await alternate(measure('./raw-server.js', json.path), measure('./standin-server.js', json.path), measure('./standin-server.js', json.path, NO_JOURNAL));
   const ratios = ours.map((o, i) => o.rps / base[i].rps);
@@ -81,6 +87,12 @@ if (wants('json')) {
   console.log(`  standin                   ${f(median(ours.map((r) => r.rps)))} req/s   p99 ${median(ours.map((r) => r.p99))} ms   rounds: ${ours.map((r) => f(r.rps, 0)).join(', ')}`);
   console.log(`  ratio standin / ceiling   ${median(ratios).toFixed(2)}   (rounds: ${r2(ratios)})   goal >= 0.80`);
   console.log(`  with --journal 0          ${f(median(unjournaled.map((r) => r.rps)))} req/s   ratio ${median(unjournaledRatios).toFixed(2)}   (rounds: ${r2(unjournaledRatios)})`);
+  const cpu = (runs) => median(runs.map((r) => r.cpuUs));
+  if (!Number.isNaN(cpu(base))) {
+    const cpuRatios = (runs) => r2(runs.map((o, i) => base[i].cpuUs / o.cpuUs));
+    console.log(`  server CPU per request    ceiling ${cpu(base).toFixed(1)} µs, standin ${cpu(ours).toFixed(1)} µs, --journal 0 ${cpu(unjournaled).toFixed(1)} µs`);
+    console.log(`  CPU ratio ceiling/standin ${(cpu(base) / cpu(ours)).toFixed(2)} (rounds: ${cpuRatios(ours)}), --journal 0 ${(cpu(base) / cpu(unjournaled)).toFixed(2)} (rounds: ${cpuRatios(unjournaled)})`);
+  }
 }
 
 if (wants('sse')) {
