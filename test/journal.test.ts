@@ -229,6 +229,19 @@ describe('the journal endpoint', () => {
     expect(await silent.journal.lastId()).toBe(0);
   });
 
+  it('keeps every exchange of a burst that arrives before its ring exists, and again after a full reset', async () => {
+    const burst = createStandin({ documents: await loadDocuments(['anthropic']) });
+    const send = (session: string) =>
+      burst.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json', 'x-standin-session': session }, body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }) })).then((r) => r.text());
+    await Promise.all(Array.from({ length: 20 }, () => send('first')));
+    expect((await burst.journal.list()).map((e) => e.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await burst.reset();
+    expect(await burst.journal.list()).toEqual([]);
+    await Promise.all(Array.from({ length: 5 }, () => send('after')));
+    const after = await burst.journal.list();
+    expect(after.map((e) => [e.id, e.session])).toEqual(Array.from({ length: 5 }, (_, i) => [i + 1, 'after']));
+  });
+
   it('keeps the in-process store free of the key before any read, and seals each entry once', async () => {
     const lazy = createStandin({ documents: await loadDocuments(['anthropic']) });
     const res = await lazy.fetch(new Request('http://standin.test/anthropic/v1/messages', { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'x-standin-session': 'lazy' }, body: '{}' }));
