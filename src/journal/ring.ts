@@ -74,26 +74,37 @@ class HeldRing {
 }
 
 function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
-  let making: Promise<HeldRing> | undefined;
-  /** The ring the store holds; made once, for every exchange asking meanwhile, when it holds none (at first, after a reset). */
+  let latest: HeldRing | undefined;
+  let made = 0;
+  /**
+   * The ring the store holds, made (and handed to the store) when it holds none: at first, after a
+   * reset. Every path takes the same number of steps, so exchanges reach the ring in the order they
+   * asked (in the order their ids were asked for).
+   */
   async function current(): Promise<HeldRing> {
+    const asked = made;
     const held = await store.get(JOURNAL_RING_KEY);
     if (held instanceof HeldRing) return held;
-    making ??= (async () => {
-      const made = new HeldRing(redactorFor);
-      await store.set(JOURNAL_RING_KEY, made as unknown as Json);
-      making = undefined;
-      return made;
-    })();
-    return making;
+    // Another exchange made one while this one was asking: both keep theirs in it.
+    if (made !== asked && latest) return latest;
+    made++;
+    latest = new HeldRing(redactorFor);
+    // The in-process store takes it as it is called; not waiting keeps this path as short as the others.
+    store.set(JOURNAL_RING_KEY, latest as unknown as Json).catch(() => undefined);
+    return latest;
   }
-  const inOrder = orderedSteps();
+  const pending = pendingCount();
   return {
-    keep: (id, packed, capacity) => inOrder(Promise.all([id, current()]), ([n, held]) => held.ring.push(n, packed.text, capacity, packed.tail)),
+    keep: (id, packed, capacity) =>
+      pending.track(
+        Promise.all([id, current()]).then(([n, held]) => {
+          held.ring.push(n, packed.text, capacity, packed.tail);
+        }),
+      ),
     // A read waits for the exchanges being kept: in process an answer does not wait for its entry
     // (journal.ts), so a client that has its answer and reads at once must not miss it.
     async list(filter) {
-      await inOrder.idle();
+      await pending.drained();
       const held = await store.get(JOURNAL_RING_KEY);
       return held instanceof HeldRing ? held.select(filter) : [];
     },
@@ -101,25 +112,28 @@ function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
   };
 }
 
-/**
- * Runs each call's last step once its wait is over, in the order the calls were made: exchanges are
- * kept in the order their ids were asked for, even when one waited longer (for the ring to be made,
- * for its id from another process). Resolves when the step has run; a failed wait skips it.
- */
-function orderedSteps() {
-  let last: Promise<unknown> = Promise.resolve();
-  const run = <T>(wait: Promise<T>, step: (value: T) => void): Promise<void> => {
-    const previous = last;
-    const done = wait.then(async (value) => {
-      await previous;
-      step(value);
-    });
-    last = done.catch(() => undefined);
-    return done;
+/** Counts work under way, so a read can wait until none is (without a promise kept per piece of work). */
+function pendingCount() {
+  let count = 0;
+  let wake: (() => void) | undefined;
+  let idle: Promise<void> | undefined;
+  const settle = () => {
+    if (--count === 0 && wake) {
+      wake();
+      wake = idle = undefined;
+    }
   };
-  /** Settles once every step asked for so far has run (or been skipped). */
-  const idle = (): Promise<unknown> => last;
-  return Object.assign(run, { idle });
+  return {
+    track(work: Promise<void>): Promise<void> {
+      count++;
+      work.then(settle, settle);
+      return work;
+    },
+    drained(): Promise<void> {
+      if (count === 0) return Promise.resolve();
+      return (idle ??= new Promise<void>((resolve) => (wake = resolve)));
+    },
+  };
 }
 
 /** A ring in this process's memory: what one worker of a fleet recorded. */
@@ -135,21 +149,26 @@ export interface LocalRing {
 
 export function createLocalRing(redactorFor: RedactorCache): LocalRing {
   let ring = new PackedRing();
-  const inOrder = orderedSteps();
+  const pending = pendingCount();
   return {
     // The answer waits for the id. Not waiting saved a round trip to the primary, but then an exchange
     // answered on one worker could get a higher id than one a client sent to another worker after it
     // had that answer: the journal listed them out of order (seen in test/fleet.test.ts).
     keep(id, packed, capacity) {
       const into = ring;
-      const ready = inOrder(id, (n) => {
-        // A clear meanwhile replaced the ring: that exchange ran across the clear, and is left out.
-        if (into === ring) ring.push(n, packed.text, capacity, packed.tail);
-      }).catch(() => undefined); // the store failed: nothing to list (the exchange's other store calls say so)
-      return ready;
+      // Ids come from the primary in the order they were asked for, so exchanges reach the ring in order.
+      return pending.track(
+        id.then(
+          (n) => {
+            // A clear meanwhile replaced the ring: that exchange ran across the clear, and is left out.
+            if (into === ring) ring.push(n, packed.text, capacity, packed.tail);
+          },
+          () => undefined, // the store failed: nothing to list (the exchange's other store calls say so)
+        ),
+      );
     },
     async select(filter) {
-      await inOrder.idle();
+      await pending.drained();
       return { ids: ring.keptIds(), entries: selectPacked(ring, filter, redactorFor) };
     },
     clear() {
