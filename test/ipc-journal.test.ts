@@ -164,6 +164,17 @@ describe("a worker's own ring", () => {
     expect((await read).ids).toEqual([4]);
   });
 
+  it('a read waits for the keeps asked for before it, not for those that come after (under load some always do)', async () => {
+    const ring = createLocalRing(createRedactorCache());
+    const before = onItsWay();
+    const keeping = ring.keep(before.id, entry, 10);
+    const read = ring.select({ after: 100 });
+    void ring.keep(new Promise<number>(() => undefined), entry, 10); // its id never comes
+    before.give(3);
+    await keeping;
+    expect((await read).ids).toEqual([3]);
+  });
+
   it('leaves out an entry whose id was on its way while the ring was cleared (that exchange ran across the clear)', async () => {
     const ring = createLocalRing(createRedactorCache());
     const across = onItsWay();

@@ -93,7 +93,7 @@ function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
     store.set(JOURNAL_RING_KEY, latest as unknown as Json).catch(() => undefined);
     return latest;
   }
-  const pending = pendingCount();
+  const pending = keepsUnderWay();
   return {
     keep: (id, packed, capacity) =>
       pending.track(
@@ -104,7 +104,7 @@ function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
     // A read waits for the exchanges being kept: in process an answer does not wait for its entry
     // (journal.ts), so a client that has its answer and reads at once must not miss it.
     async list(filter) {
-      await pending.drained();
+      await pending.settled();
       const held = await store.get(JOURNAL_RING_KEY);
       return held instanceof HeldRing ? held.select(filter) : [];
     },
@@ -112,27 +112,23 @@ function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
   };
 }
 
-/** Counts work under way, so a read can wait until none is (without a promise kept per piece of work). */
-function pendingCount() {
-  let count = 0;
-  let wake: (() => void) | undefined;
-  let idle: Promise<void> | undefined;
-  const settle = () => {
-    if (--count === 0 && wake) {
-      wake();
-      wake = idle = undefined;
-    }
-  };
+/**
+ * What a read waits for: the keeps asked for before it. They reach their ring in the order they were
+ * asked (see `heldRing`; a worker's ids come from the primary in order), so the last one settling
+ * means all have. Keeps asked for after the read are not waited for: under load some always are, and
+ * a read that waited for none to be left would never answer.
+ */
+function keepsUnderWay() {
+  let last: Promise<unknown> = Promise.resolve();
   return {
-    track(work: Promise<void>): Promise<void> {
-      count++;
-      work.then(settle, settle);
-      return work;
+    track(keep: Promise<void>): Promise<void> {
+      last = keep;
+      return keep;
     },
-    drained(): Promise<void> {
-      if (count === 0) return Promise.resolve();
-      return (idle ??= new Promise<void>((resolve) => (wake = resolve)));
-    },
+    settled: (): Promise<void> => last.then(
+      () => undefined,
+      () => undefined,
+    ),
   };
 }
 
@@ -149,7 +145,7 @@ export interface LocalRing {
 
 export function createLocalRing(redactorFor: RedactorCache): LocalRing {
   let ring = new PackedRing();
-  const pending = pendingCount();
+  const pending = keepsUnderWay();
   return {
     // The answer waits for the id. Not waiting saved a round trip to the primary, but then an exchange
     // answered on one worker could get a higher id than one a client sent to another worker after it
@@ -168,7 +164,7 @@ export function createLocalRing(redactorFor: RedactorCache): LocalRing {
       );
     },
     async select(filter) {
-      await pending.drained();
+      await pending.settled();
       return { ids: ring.keptIds(), entries: selectPacked(ring, filter, redactorFor) };
     },
     clear() {
