@@ -12,6 +12,9 @@ import type { ExchangeTrace } from '../core/trace.js';
 import type { JournalStream } from './entry.js';
 import { charEnds, type SseWrites } from './observe-stream.js';
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 /** The exchange, as an entry is built from it. */
 export interface ExchangeRecord {
   method: string;
@@ -110,7 +113,7 @@ export function packRecord(record: ExchangeRecord): Packed {
 
 /** The whole packed text, a tail decoded onto it. */
 export function packedText(packed: Packed): string {
-  return packed.tail ? packed.text + new TextDecoder().decode(packed.tail) : packed.text;
+  return packed.tail ? packed.text + decoder.decode(packed.tail) : packed.text;
 }
 
 /** The stream without its text, built field by field (a spread costs ~1 µs here). */
@@ -128,7 +131,7 @@ export function unpackRecord(packed: string): ExchangeRecord {
   let at = headEnd + 1;
   const texts = lengths.map((length) => (length === IN_TAIL ? packed.slice(at) : length < 0 ? undefined : packed.slice(at, (at += length))));
   if (stream?.sse?.inBytes) {
-    stream.sse = { ends: charEnds(new TextEncoder().encode(texts[4]), stream.sse.ends), offsets: stream.sse.offsets, overflow: stream.sse.overflow };
+    stream.sse = { ends: charEnds(encoder.encode(texts[4]), stream.sse.ends), offsets: stream.sse.offsets, overflow: stream.sse.overflow };
   }
   const record: ExchangeRecord = {
     method,

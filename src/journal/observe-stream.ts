@@ -19,6 +19,8 @@ import { MAX_BODY_CHARS, MAX_EVENTS, type JournalEvent, type JournalStream } fro
 const MAX_STREAM_SIZE = 4 * 1024 * 1024;
 const FIRST_CAPACITY = 8192;
 const encoder = new TextEncoder();
+/** For whole texts only; a stream split across pieces gets a decoder of its own (`stream: true`). */
+const decoder = new TextDecoder();
 
 /**
  * The SSE of a stream as it left, each write with where it ended and its offset from the request.
@@ -36,7 +38,7 @@ export class SseCapture {
   /** Characters kept (bytes, while `relayed` holds them). */
   private size = 0;
   /** Where each write ended (in the same units as `size`), and its offset in ms from the request's arrival. */
-  private readonly ends: number[] = [];
+  private ends: number[] = [];
   private readonly offsets: number[] = [];
   /** Frames not kept once MAX_STREAM_SIZE was reached. */
   private overflow = 0;
@@ -48,7 +50,7 @@ export class SseCapture {
   /** Keeps frames standin wrote (text) or a chunk of a relayed stream (bytes, copied). */
   add(piece: string | Uint8Array): void {
     if (this.size >= MAX_STREAM_SIZE) {
-      this.overflow += framesIn(typeof piece === 'string' ? piece : new TextDecoder().decode(piece));
+      this.overflow += framesIn(typeof piece === 'string' ? piece : decoder.decode(piece));
       return;
     }
     if (typeof piece !== 'string' && this.pieces.length === 0) this.relayed ??= new Uint8Array(Math.max(FIRST_CAPACITY, piece.length));
@@ -115,8 +117,8 @@ export class SseCapture {
   /** A relayed stream's bytes become its text, its write ends counted in characters. */
   private decodeRelayed(): void {
     const bytes = this.relayed!.subarray(0, this.size);
-    const text = new TextDecoder().decode(bytes);
-    if (text.length !== bytes.length) this.ends.splice(0, this.ends.length, ...charEnds(bytes, this.ends));
+    const text = decoder.decode(bytes);
+    if (text.length !== bytes.length) this.ends = charEnds(bytes, this.ends);
     this.pieces = [text];
     this.size = text.length;
     this.relayed = undefined;
@@ -125,11 +127,11 @@ export class SseCapture {
 
 /** Ends of writes counted in bytes of UTF-8, counted in characters of its text instead. */
 export function charEnds(bytes: Uint8Array, ends: readonly number[]): number[] {
-  const decoder = new TextDecoder();
+  const pieces = new TextDecoder(); // a character may be split across writes
   let from = 0;
   let chars = 0;
   return ends.map((end) => {
-    chars += decoder.decode(bytes.subarray(from, end), { stream: true }).length;
+    chars += pieces.decode(bytes.subarray(from, end), { stream: true }).length;
     from = end;
     return chars;
   });
@@ -192,7 +194,7 @@ export interface ObserveOptions {
 
 export function observeStream(body: ReadableStream<Uint8Array>, options: ObserveOptions): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
+  const chunks = new TextDecoder(); // the answer's own: a character may be split across chunks
   const sse = options.sse ? new SseCapture(options.startedAt) : undefined;
   let text = '';
   let truncated = false;
@@ -207,7 +209,7 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
     if (ended) return Promise.resolve();
     ended = true;
     if (sse) sse.trim();
-    else take(decoder.decode());
+    else take(chunks.decode());
     const observation: StreamObservation = { end, text, truncated, endedAt: Date.now() };
     if (sse) observation.sse = sse;
     if (error !== undefined) observation.error = error;
@@ -232,7 +234,7 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
         }
         // SSE is kept as its text (decoded as it passes), other text decoded and capped.
         if (sse) sse.add(step.value);
-        else take(decoder.decode(step.value, { stream: true }));
+        else take(chunks.decode(step.value, { stream: true }));
         controller.enqueue(step.value);
       },
       async cancel(reason) {

@@ -13,6 +13,8 @@ import type { JournalEntry, JournalSummary } from './entry.js';
 import { unpackRecord, type ExchangeRecord, type RecordedStream } from './exchange-record.js';
 import { framesIn, sseEvents } from './observe-stream.js';
 
+const decoder = new TextDecoder();
+
 /** The redacted JSON text of the entry a packed exchange (exchange-record.ts) makes under `id`. */
 export function sealPacked(id: number, packed: string, redactorFor: RedactorCache): string {
   const record = unpackRecord(packed);
@@ -48,7 +50,7 @@ export function summarize(id: number, record: ExchangeRecord, redactorFor: Redac
     summary.streamMs = stream.endedAt - record.startedAt;
     if (stream.sse || !stream.text) {
       // A relayed stream kept as its bytes is decoded here: only a log line asks.
-      const text = stream.bytes ? new TextDecoder().decode(stream.bytes) : stream.text;
+      const text = stream.bytes ? decoder.decode(stream.bytes) : stream.text;
       summary.stream = { events: (stream.sse?.overflow ?? 0) + (stream.sse ? framesIn(text) : 0), end: stream.end };
       if (stream.error !== undefined) summary.stream.error = stream.error;
     }
