@@ -60,10 +60,10 @@ export interface RecordedStream extends Cut {
 /**
  * The JSON line, an array for speed (object rest and spread cost more than the rest of packing):
  * [method, path, status, startedAt, durationMs, trace, secrets, text lengths (-1: absent; -2: the
- * stream is the `tail` of bytes after the text), which texts
- * were cut, the stream without its text]. The texts after it are, in order: request headers, answer
- * headers (each `name\0value\0…`, or JSON where a name or value holds a NUL, which HTTP forbids), request
- * body, answer body, stream text. Stringifying a header record cost ~2 µs; joining it ~0.3.
+ * stream is the `tail` of bytes after the text), which texts were cut, the stream without its text].
+ * The texts after it are, in order: request headers, answer headers (each `name\0value\0…`, or JSON
+ * where a name or value holds a NUL, which HTTP forbids), request body, answer body, stream text.
+ * Stringifying a header record cost ~2 µs; joining it ~0.3.
  */
 type PackedHead = [
   method: string,
