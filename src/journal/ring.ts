@@ -49,7 +49,7 @@ export function storeRing(store: StateStore, redactorFor: RedactorCache): Journa
   return {
     async keep(id, packed, capacity) {
       const n = await id;
-      await store.append(JOURNAL_RING_KEY, sealPacked(n, packedText(packed), redactorFor), undefined, capacity);
+      await store.append(JOURNAL_RING_KEY, sealPacked(n, packedText(packed), redactorFor).text, undefined, capacity);
     },
     list: async (filter) => selectSealed(await store.list(JOURNAL_RING_KEY), filter),
     clear: () => store.delete(JOURNAL_RING_KEY),
@@ -175,24 +175,33 @@ export function createLocalRing(redactorFor: RedactorCache): LocalRing {
 
 /** The exchanges of a packed ring (oldest first) that pass `filter`, as sealed entries. */
 function selectPacked(ring: PackedRing, filter: JournalFilter, redactorFor: RedactorCache): JournalEntry[] {
-  return selectSealed(
-    ring.read(filter.after).map(({ id, packed }) => sealPacked(id, packed, redactorFor)),
-    filter,
-  );
+  const passes = filterTest(filter);
+  const out: JournalEntry[] = [];
+  for (const { id, packed } of ring.read(filter.after)) {
+    const { entry } = sealPacked(id, packed, redactorFor);
+    if (passes(entry)) out.push(entry);
+  }
+  return out;
 }
 
 /** The sealed entries of a ring (oldest first) that pass `filter`. */
 export function selectSealed(items: readonly unknown[], filter: JournalFilter): JournalEntry[] {
-  const status = statusTest(filter.status);
+  const passes = filterTest(filter);
   const out: JournalEntry[] = [];
   for (const item of items) {
     if (typeof item !== 'string') continue;
     // Each sealed entry starts `{"id":N,`: a poller asking for what is new parses only that.
     if (filter.after !== undefined && idOf(item) <= filter.after) continue;
     const e = JSON.parse(item) as JournalEntry;
-    if ((filter.session === undefined || e.session === filter.session) && (filter.provider === undefined || e.provider === filter.provider) && status(e.status)) out.push(e);
+    if (passes(e)) out.push(e);
   }
   return out;
+}
+
+/** Whether an entry passes the filter's session, provider and status (`after` is tested before sealing). */
+function filterTest(filter: JournalFilter): (e: JournalEntry) => boolean {
+  const status = statusTest(filter.status);
+  return (e) => (filter.session === undefined || e.session === filter.session) && (filter.provider === undefined || e.provider === filter.provider) && status(e.status);
 }
 
 /** The id at the start of a sealed entry (`{"id":123,...`). */

@@ -15,10 +15,14 @@ import { framesIn, sseEvents } from './observe-stream.js';
 
 const decoder = new TextDecoder();
 
-/** The redacted JSON text of the entry a packed exchange (exchange-record.ts) makes under `id`. */
-export function sealPacked(id: number, packed: string, redactorFor: RedactorCache): string {
+/**
+ * The entry a packed exchange (exchange-record.ts) makes under `id`, every secret hidden: as JSON
+ * text (what a shared store keeps) and as the value (what a read in process answers, unparsed).
+ */
+export function sealPacked(id: number, packed: string, redactorFor: RedactorCache): { text: string; entry: JournalEntry } {
   const record = unpackRecord(packed);
-  return sealJson(entryOf(id, record), record.secrets, redactorFor).text;
+  const { text, value } = sealJson(entryOf(id, record), record.secrets, redactorFor);
+  return { text, entry: value };
 }
 
 /** The entry, its secrets not yet hidden except in credential headers. */
