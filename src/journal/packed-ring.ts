@@ -39,11 +39,6 @@ export class PackedRing {
 
   constructor(private readonly maxBytes = MAX_KEPT_BYTES) {}
 
-  /** How many exchanges are kept. */
-  get size(): number {
-    return this.count;
-  }
-
   /** Bytes of the chunks held (kept texts, and the room left around them). */
   get heldBytes(): number {
     return this.bytes;
