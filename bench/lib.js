@@ -107,7 +107,7 @@ export async function streamLoad(port, path, headers, body, { connections, secon
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return { eventsPerSecond: events / elapsed, streamsPerSecond: streams / elapsed, eventsPerStream: events / Math.max(streams, 1), p99: percentile(latencies, 99) };
+  return { streams, eventsPerSecond: events / elapsed, streamsPerSecond: streams / elapsed, eventsPerStream: events / Math.max(streams, 1), p99: percentile(latencies, 99) };
 }
 
 /** Microseconds in one clock tick of /proc's CPU times (USER_HZ is 100 on Linux). */

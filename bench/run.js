@@ -42,6 +42,21 @@ async function withServer(script, extraEnv, run) {
   }
 }
 
+/**
+ * The server's CPU (user + system, from /proc) while `run` loads it, in µs per unit of work (`units`
+ * reads the count from the result): steadier than a rate on a VM whose speed drifts, and it shows how
+ * fast the machine was in that round (a host-wide slowdown raises both sides). NaN off Linux.
+ */
+async function withCpu(pid, run, units) {
+  const before = cpuTicks(pid);
+  const result = await run();
+  const after = cpuTicks(pid);
+  const cpuUs = before === undefined || after === undefined ? NaN : ((after - before) * TICK_US) / units(result);
+  return { ...result, cpuUs };
+}
+
+const cpuOf = (runs) => median(runs.map((r) => r.cpuUs));
+
 async function requestsPerSecond(port, path, seconds) {
   const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, method: 'POST', headers: json.headers, body: json.body, connections: CONNECTIONS, duration: seconds });
   if (result.non2xx || result.errors) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -73,11 +88,7 @@ if (wants('json')) {
   const measure = (script, path, extraEnv = {}) => () =>
     withServer(script, extraEnv, async (port, pid) => {
       await requestsPerSecond(port, path, 1); // warm-up: JIT, compiled validators
-      const before = cpuTicks(pid);
-      const result = await requestsPerSecond(port, path, SECONDS);
-      const after = cpuTicks(pid);
-      const cpuUs = before === undefined || after === undefined ? NaN : ((after - before) * TICK_US) / (result.rps * SECONDS);
-      return { ...result, cpuUs };
+      return withCpu(pid, () => requestsPerSecond(port, path, SECONDS), (r) => r.rps * SECONDS);
     });
   const { base, ours, unjournaled } = await alternate(measure('./raw-server.js', json.path), measure('./standin-server.js', json.path), measure('./standin-server.js', json.path, NO_JOURNAL));
   const ratios = ours.map((o, i) => o.rps / base[i].rps);
@@ -87,7 +98,7 @@ if (wants('json')) {
   console.log(`  standin                   ${f(median(ours.map((r) => r.rps)))} req/s   p99 ${median(ours.map((r) => r.p99))} ms   rounds: ${ours.map((r) => f(r.rps, 0)).join(', ')}`);
   console.log(`  ratio standin / ceiling   ${median(ratios).toFixed(2)}   (rounds: ${r2(ratios)})   goal >= 0.80`);
   console.log(`  with --journal 0          ${f(median(unjournaled.map((r) => r.rps)))} req/s   ratio ${median(unjournaledRatios).toFixed(2)}   (rounds: ${r2(unjournaledRatios)})`);
-  const cpu = (runs) => median(runs.map((r) => r.cpuUs));
+  const cpu = cpuOf;
   if (!Number.isNaN(cpu(base))) {
     const cpuRatios = (runs) => r2(runs.map((o, i) => base[i].cpuUs / o.cpuUs));
     console.log(`  server CPU per request    ceiling ${cpu(base).toFixed(1)} µs, standin ${cpu(ours).toFixed(1)} µs, --journal 0 ${cpu(unjournaled).toFixed(1)} µs`);
@@ -99,9 +110,10 @@ if (wants('sse')) {
   console.log(`\n2. Unpaced SSE, ${STREAM_CONNECTIONS} connections reading whole streams back to back:`);
   for (const scenario of streams) {
     const measure = (script, extraEnv = {}) => () =>
-      withServer(script, extraEnv, async (port) => {
+      withServer(script, extraEnv, async (port, pid) => {
         await streamLoad(port, scenario.path, scenario.headers, scenario.body, { connections: STREAM_CONNECTIONS, seconds: 1 });
-        return streamLoad(port, scenario.path, scenario.headers, scenario.body, { connections: STREAM_CONNECTIONS, seconds: SECONDS });
+        const load = () => streamLoad(port, scenario.path, scenario.headers, scenario.body, { connections: STREAM_CONNECTIONS, seconds: SECONDS });
+        return withCpu(pid, load, (r) => r.streams);
       });
     // The journal-free figure for the first scenario only: the others would add a minute and say the same.
     const first = scenario === streams[0];
@@ -114,25 +126,35 @@ if (wants('sse')) {
       const unjournaledRatios = unjournaled.map((o, i) => o.eventsPerSecond / base[i].eventsPerSecond);
       console.log(`  ${''.padEnd(10)} with --journal 0: ratio ${median(unjournaledRatios).toFixed(2)}   (rounds: ${r2(unjournaledRatios)})`);
     }
+    if (!Number.isNaN(cpuOf(base))) {
+      const journalFree = first ? `, --journal 0 ${cpuOf(unjournaled).toFixed(1)} µs` : '';
+      console.log(`  ${''.padEnd(10)} server CPU a stream: raw ${cpuOf(base).toFixed(1)} µs, standin ${cpuOf(ours).toFixed(1)} µs${journalFree}`);
+    }
   }
 }
 
 /** PACED_STREAMS streams opened at once; each must end complete. */
 async function pacedRound(script) {
   const scenario = streams[0];
-  return withServer(script, PACED, async (port) => {
+  return withServer(script, PACED, async (port, pid) => {
     const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
     const started = performance.now();
-    const results = await Promise.all(
-      Array.from({ length: PACED_STREAMS }, () =>
-        readStream(agent, port, scenario.path, scenario.headers, scenario.body, { marker: 'text_delta', endMark: scenario.endMark }).catch((error) => ({ error })),
-      ),
+    const { results, cpuUs } = await withCpu(
+      pid,
+      async () => ({
+        results: await Promise.all(
+          Array.from({ length: PACED_STREAMS }, () =>
+            readStream(agent, port, scenario.path, scenario.headers, scenario.body, { marker: 'text_delta', endMark: scenario.endMark }).catch((error) => ({ error })),
+          ),
+        ),
+      }),
+      () => PACED_STREAMS,
     );
     const wall = (performance.now() - started) / 1000;
     agent.destroy();
     const ok = results.filter((r) => !r.error && r.status === 200 && r.complete);
     const firsts = ok.map((r) => r.markedAt ?? r.ms);
-    return { lost: PACED_STREAMS - ok.length, wall, firstP50: percentile(firsts, 50), firstP99: percentile(firsts, 99), errors: [...new Set(results.filter((r) => r.error).map((r) => r.error.code ?? r.error.message))] };
+    return { lost: PACED_STREAMS - ok.length, wall, cpuUs, firstP50: percentile(firsts, 50), firstP99: percentile(firsts, 99), errors: [...new Set(results.filter((r) => r.error).map((r) => r.error.code ?? r.error.message))] };
   });
 }
 
@@ -144,7 +166,8 @@ if (wants('paced')) {
     base.push(await pacedRound('./raw-sse-server.js'));
     ours.push(await pacedRound('./standin-server.js'));
   }
-  const line = (r) => `lost ${r.lost} of ${PACED_STREAMS}, wall ${r.wall.toFixed(2)} s, first token p50 ${f(r.firstP50, 0)} ms p99 ${f(r.firstP99, 0)} ms${r.errors.length ? ` (errors: ${r.errors.join(', ')})` : ''}`;
+  const cpuText = (r) => (Number.isNaN(r.cpuUs) ? '' : `, server CPU ${r.cpuUs.toFixed(0)} µs a stream`);
+  const line = (r) => `lost ${r.lost} of ${PACED_STREAMS}, wall ${r.wall.toFixed(2)} s, first token p50 ${f(r.firstP50, 0)} ms p99 ${f(r.firstP99, 0)} ms${cpuText(r)}${r.errors.length ? ` (errors: ${r.errors.join(', ')})` : ''}`;
   console.log(`\n3. ${PACED_STREAMS} paced Anthropic streams at once (ttft 1 s, 50 tokens/s), ${rounds} alternating rounds:`);
   base.forEach((r, i) => console.log(`  round ${i + 1} raw       ${line(r)}`));
   ours.forEach((r, i) => console.log(`  round ${i + 1} standin   ${line(r)}`));
