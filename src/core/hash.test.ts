@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE58, createRng, hashJson, JsonTooDeepError, makeId, MAX_JSON_DEPTH, randomId } from './hash.js';
+import { BASE58, createRng, hashJson, JsonTooDeepError, makeId, MAX_JSON_DEPTH, randomHex, randomId } from './hash.js';
 
 describe('hashJson', () => {
   it('is equal for equal values however they were written, and skips the named top-level keys', () => {
@@ -68,5 +68,18 @@ describe('makeId', () => {
     expect(seen.size).toBe(58);
     for (const c of ['0', 'O', 'I', 'l']) expect(seen.has(c)).toBe(false);
     expect(randomId('req_011C', 20, BASE58)).toMatch(/^req_011C[1-9A-HJ-NP-Za-km-z]{20}$/);
+  });
+});
+
+describe('randomHex', () => {
+  it('gives exactly the digits asked for, different each call, every hex digit about equally often', () => {
+    for (const length of [1, 7, 8, 9, 32]) expect(randomHex(length)).toMatch(new RegExp(`^[0-9a-f]{${length}}$`));
+    const ids = Array.from({ length: 2000 }, () => randomHex(32));
+    expect(new Set(ids).size).toBe(ids.length);
+    const counts = new Map<string, number>();
+    for (const id of ids) for (const digit of id) counts.set(digit, (counts.get(digit) ?? 0) + 1);
+    expect(counts.size).toBe(16);
+    // 64,000 digits: 4,000 expected each; a digit drawn from the wrong bits would be far off.
+    for (const count of counts.values()) expect(Math.abs(count - 4000)).toBeLessThan(400);
   });
 });

@@ -4,7 +4,15 @@ import { findNumber, JSON_BODY_SCHEMA, requireNumber } from '../schema-keyword.j
 
 const property = (name: string): string[] => [...JSON_BODY_SCHEMA, 'properties', name];
 
+/** Read once per operation: looking it up built its key and paths again on every request (~1 µs). */
+const caps = new WeakMap<OperationRuntime, number>();
+
 /** The request schema's `maximum` for `max_completion_tokens`, else for `max_tokens`; the document must give one. */
 export function outputCap(provider: ProviderRuntime, op: OperationRuntime): number {
-  return findNumber(provider, op, property('max_completion_tokens'), 'maximum') ?? requireNumber(provider, op, property('max_tokens'), 'maximum');
+  let cap = caps.get(op);
+  if (cap === undefined) {
+    cap = findNumber(provider, op, property('max_completion_tokens'), 'maximum') ?? requireNumber(provider, op, property('max_tokens'), 'maximum');
+    caps.set(op, cap);
+  }
+  return cap;
 }

@@ -45,6 +45,15 @@ describe('toChunks', () => {
     }
   });
 
+  it('gives each model its own fingerprint, the same every time, whatever model came between', () => {
+    const other = { ...plan, model: 'another-model' };
+    const first = toChatCompletion([plan], 5).system_fingerprint;
+    const second = toChatCompletion([other], 5).system_fingerprint;
+    expect(second).not.toBe(first);
+    expect(toChatCompletion([plan], 6).system_fingerprint).toBe(first);
+    expect(toChatCompletion([other], 6).system_fingerprint).toBe(second);
+  });
+
   it('sends usage: null on every chunk but the last only when include_usage is on', () => {
     const withUsage = [...toChunks([plan], { created: 5, includeUsage: true }, createRng(1))].map((e) => dataOf(e) as Record<string, unknown>);
     expect(withUsage.slice(0, -1).every((c) => c.usage === null)).toBe(true);

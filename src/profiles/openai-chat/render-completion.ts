@@ -17,9 +17,15 @@ function serving(model: string) {
   return { service_tier: 'default', system_fingerprint: fingerprintOf(model) };
 }
 
+/** The last model asked for and its fingerprint: a run asks for the same model again and again. */
+let lastFingerprint = { model: '', fingerprint: '' };
+
 function fingerprintOf(model: string): string {
-  const hex = (n: number) => n.toString(16).padStart(8, '0');
-  return `fp_${(hex(hashString(model)) + hex(hashString(model, 0x2545f491))).slice(0, 10)}`;
+  if (model !== lastFingerprint.model) {
+    const hex = (n: number) => n.toString(16).padStart(8, '0');
+    lastFingerprint = { model, fingerprint: `fp_${(hex(hashString(model)) + hex(hashString(model, 0x2545f491))).slice(0, 10)}` };
+  }
+  return lastFingerprint.fingerprint;
 }
 
 /**
