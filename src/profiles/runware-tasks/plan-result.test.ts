@@ -90,6 +90,20 @@ describe('rendering', () => {
     expect(final).toEqual({ taskUUID: label.taskUUID, taskType: 'textInference', text: item.text, finishReason: item.finishReason, usage: item.usage, cost: item.cost });
   });
 
+  it('keeps the fields of the item and of the final chunk in one order, whichever are present', () => {
+    const thinking = planResult(task({ settings: { thinkingLevel: 'medium' } }), createRng(5), DEFAULT_MAX_TOKENS);
+    const tooled = planResult(task({ tools: [weather], toolChoice: { type: 'tool', name: 'get_weather' } }), createRng(5), DEFAULT_MAX_TOKENS);
+    expect(thinking.reasoning.length).toBeGreaterThan(0);
+    expect(tooled.toolCalls.length).toBeGreaterThan(0);
+    const full: ResultLabel = { ...label, resultIndex: 1, seed: 42 };
+    const bare: ResultLabel = { ...label, includeUsage: false, includeCost: false };
+    const finalOf = (plan: ReturnType<typeof planResult>, l: ResultLabel) => [...toStreamChunks(plan, l, createRng(6))].at(-1)!.data as Obj;
+    expect(Object.keys(toResultItem(thinking, full))).toEqual(['taskType', 'taskUUID', 'status', 'text', 'finishReason', 'reasoningContent', 'seed', 'resultIndex', 'usage', 'cost']);
+    expect(Object.keys(toResultItem(tooled, bare))).toEqual(['taskType', 'taskUUID', 'status', 'text', 'finishReason', 'toolCalls']);
+    expect(Object.keys(finalOf(tooled, full))).toEqual(['taskUUID', 'resultIndex', 'taskType', 'text', 'finishReason', 'toolCalls', 'usage', 'cost']);
+    expect(Object.keys(finalOf(thinking, bare))).toEqual(['taskUUID', 'taskType', 'text', 'finishReason']);
+  });
+
   it('writes each delta as compact JSON, the same text as stringifying it', () => {
     const plan = planResult(task({ settings: { thinkingLevel: 'medium' } }), createRng(5), DEFAULT_MAX_TOKENS);
     for (const labelled of [label, { ...label, resultIndex: 2 }] as ResultLabel[]) {

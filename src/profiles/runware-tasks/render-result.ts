@@ -51,18 +51,18 @@ export function costOf(plan: ResultPlan, prices: Prices): number {
   return priced(planUsage(plan), prices);
 }
 
-/** What closes a result, shared by the JSON item and the final stream chunk. */
-function closing(plan: ResultPlan): Obj {
-  const out: Obj = { finishReason: plan.finishReason };
+/**
+ * What closes a result, shared by the JSON item and the final stream chunk, added to `out` in place:
+ * spreading objects into new ones cost ~1 µs per spread that adds keys (V8 in Node 20).
+ */
+function addClosing(out: Obj, plan: ResultPlan): void {
+  out.finishReason = plan.finishReason;
   if (plan.toolCalls.length > 0) out.toolCalls = plan.toolCalls;
-  return out;
 }
 
-function accounting(plan: ResultPlan, label: ResultLabel): Obj {
-  const out: Obj = {};
+function addAccounting(out: Obj, plan: ResultPlan, label: ResultLabel): void {
   if (label.includeUsage) out.usage = usageOf(plan);
   if (label.includeCost) out.cost = costOf(plan, label.prices);
-  return out;
 }
 
 export function toResultItem(plan: ResultPlan, label: ResultLabel): Obj {
@@ -71,12 +71,13 @@ export function toResultItem(plan: ResultPlan, label: ResultLabel): Obj {
     taskUUID: label.taskUUID,
     status: 'success',
     text: plan.pieces.join(''),
-    ...closing(plan),
   };
+  addClosing(item, plan);
   if (plan.reasoning.length > 0) item.reasoningContent = [plan.reasoning.join('')];
   if (label.seed !== undefined) item.seed = label.seed;
   if (label.resultIndex !== undefined) item.resultIndex = label.resultIndex;
-  return { ...item, ...accounting(plan, label) };
+  addAccounting(item, plan, label);
+  return item;
 }
 
 /**
@@ -99,8 +100,11 @@ export function* toStreamChunks(plan: ResultPlan, label: ResultLabel, rng: Rng):
     }
   }
   const toolTokens = plan.completionTokens - plan.reasoning.length - plan.pieces.length;
-  yield {
-    data: { ...head, taskType: 'textInference', text: plan.pieces.join(''), ...closing(plan), ...accounting(plan, label) },
-    tokens: toolTokens || undefined,
-  };
+  const last: Obj = { taskUUID: label.taskUUID };
+  if (label.resultIndex !== undefined) last.resultIndex = label.resultIndex;
+  last.taskType = 'textInference';
+  last.text = plan.pieces.join('');
+  addClosing(last, plan);
+  addAccounting(last, plan, label);
+  yield { data: last, tokens: toolTokens || undefined };
 }
