@@ -11,11 +11,10 @@ import { createdTokens, NO_CACHE } from '../../core/cache/prompt-cache.js';
 /**
  * The fields OpenAI-compatible answers carry besides the choices: the processing tier (`default`,
  * what OpenAI answers when none was asked for) and a backend fingerprint, `fp_` and ten hex digits,
- * fixed per model as a real backend configuration is.
+ * fixed per model as a real backend configuration is. Set on the answer in place: a spread that adds
+ * keys to a new object costs ~1 µs (V8 in Node 20).
  */
-function serving(model: string) {
-  return { service_tier: 'default', system_fingerprint: fingerprintOf(model) };
-}
+const SERVICE_TIER = 'default';
 
 /** The last model asked for and its fingerprint: a run asks for the same model again and again. */
 let lastFingerprint = { model: '', fingerprint: '' };
@@ -47,8 +46,9 @@ function usage(choices: readonly CompletionPlan[]) {
 }
 
 function message(plan: CompletionPlan) {
-  const toolCalls = plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
-  return { role: 'assistant', content: plan.content, refusal: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+  const out: Record<string, unknown> = { role: 'assistant', content: plan.content, refusal: null };
+  if (plan.toolCalls.length) out.tool_calls = plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+  return out;
 }
 
 /**
@@ -64,7 +64,8 @@ export function toChatCompletion(choices: readonly CompletionPlan[], created: nu
     model: first.model,
     choices: choices.map((plan, index) => ({ index, message: message(plan), logprobs: null, finish_reason: plan.finishReason })),
     usage: usage(choices),
-    ...serving(first.model),
+    service_tier: SERVICE_TIER,
+    system_fingerprint: fingerprintOf(first.model),
   };
 }
 
@@ -83,7 +84,9 @@ export function* toChunks(choices: readonly CompletionPlan[], { created, include
   // Every chunk repeats the same head, and the choices are most of what changes: each chunk's data is
   // written as text around its choice (the same bytes as stringifying the whole chunk, a fraction of
   // the time). The document's choice: with include_usage every other chunk says `usage: null`.
-  const head = JSON.stringify({ id: first.id, object: 'chat.completion.chunk', created, model: first.model, ...serving(first.model) }).slice(0, -1);
+  const head =
+    `{"id":${JSON.stringify(first.id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(first.model)},` +
+    `"service_tier":"${SERVICE_TIER}","system_fingerprint":${JSON.stringify(fingerprintOf(first.model))}`;
   const chunk = (choicesJson: string, usageJson = 'null') => `${head},"choices":[${choicesJson}]${includeUsage ? `,"usage":${usageJson}` : ''}}`;
   const streams = choices.map((plan, index) => choiceDeltas(plan, index, rng));
   for (let live = streams.length; live > 0; ) {
