@@ -67,6 +67,18 @@ describe('faults on a replayed stream', () => {
     expect(got.broke).toBe(false);
   });
 
+  it('gives every replay its own bytes: a reader that overwrites what it read changes no later replay', async () => {
+    const standin = await engine();
+    const whole = recorded.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+    for (let i = 0; i < 3; i++) {
+      const reader = (await post(standin)).body!.getReader();
+      const chunks: Uint8Array[] = [];
+      for (let step = await reader.read(); !step.done; step = await reader.read()) chunks.push(step.value);
+      expect(new TextDecoder().decode(Buffer.concat(chunks))).toBe(whole);
+      for (const chunk of chunks) chunk.fill(0x21); // what a careless reader might do to its buffers
+    }
+  });
+
   it('breaks the connection after N recorded events under Prefer: disconnect-after=N', async () => {
     const standin = await engine();
     const got = await read(await post(standin, 'disconnect-after=3'));
