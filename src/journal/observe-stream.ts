@@ -13,6 +13,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import type { SseObserver } from '../sse/body.js';
+import { watchBytes, type BytesWatcher } from '../core/whole-bytes.js';
 import { MAX_BODY_CHARS, MAX_EVENTS, type JournalEvent, type JournalStream } from './entry.js';
 
 /** SSE kept per stream at most (characters, or bytes of a relayed stream); frames past it are only counted. */
@@ -192,8 +193,50 @@ export interface ObserveOptions {
   onEnd(observation: StreamObservation): Promise<void> | undefined;
 }
 
+/**
+ * Watches a byte stream. One that tells its watchers itself (a recording replayed at once,
+ * `wholeBytesStream`) is answered as it is; any other is read through a wrapper stream.
+ */
 export function observeStream(body: ReadableStream<Uint8Array>, options: ObserveOptions): ReadableStream<Uint8Array> {
+  const watcher = bytesWatcher(options);
+  const watch = watchBytes(body);
+  if (watch) {
+    watch(watcher);
+    return body;
+  }
   const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let step: ReadableStreamReadResult<Uint8Array>;
+        try {
+          step = await reader.read();
+        } catch (error) {
+          await watcher.end('error', (error as Error)?.message ?? String(error));
+          controller.error(error);
+          return;
+        }
+        if (step.done) {
+          await watcher.end('complete');
+          controller.close();
+          return;
+        }
+        watcher.chunk(step.value);
+        controller.enqueue(step.value);
+      },
+      async cancel(reason) {
+        const cancelled = reader.cancel(reason).catch(() => undefined);
+        await watcher.end('cancelled');
+        await cancelled;
+      },
+    },
+    // Pull only when the reader asks: no chunk is taken from the producer ahead of the socket.
+    { highWaterMark: 0 },
+  );
+}
+
+/** What the journal keeps of a byte stream as it passes: SSE as its bytes, other text decoded and capped. */
+function bytesWatcher(options: ObserveOptions): BytesWatcher {
   const chunks = new TextDecoder(); // the answer's own: a character may be split across chunks
   const sse = options.sse ? new SseCapture(options.startedAt) : undefined;
   let text = '';
@@ -205,47 +248,22 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
     } else text += chunk;
   };
   let ended = false;
-  const finish = (end: JournalStream['end'], error?: string): Promise<void> => {
-    if (ended) return Promise.resolve();
-    ended = true;
-    if (sse) sse.trim();
-    else take(chunks.decode());
-    const observation: StreamObservation = { end, text, truncated, endedAt: Date.now() };
-    if (sse) observation.sse = sse;
-    if (error !== undefined) observation.error = error;
-    return options.onEnd(observation)?.catch(() => undefined) ?? Promise.resolve();
-  };
-
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let step: ReadableStreamReadResult<Uint8Array>;
-        try {
-          step = await reader.read();
-        } catch (error) {
-          await finish('error', (error as Error)?.message ?? String(error));
-          controller.error(error);
-          return;
-        }
-        if (step.done) {
-          await finish('complete');
-          controller.close();
-          return;
-        }
-        // SSE is kept as its text (decoded as it passes), other text decoded and capped.
-        if (sse) sse.add(step.value);
-        else take(chunks.decode(step.value, { stream: true }));
-        controller.enqueue(step.value);
-      },
-      async cancel(reason) {
-        const cancelled = reader.cancel(reason).catch(() => undefined);
-        await finish('cancelled');
-        await cancelled;
-      },
+  return {
+    chunk(bytes) {
+      if (sse) sse.add(bytes);
+      else take(chunks.decode(bytes, { stream: true }));
     },
-    // Pull only when the reader asks: no chunk is taken from the producer ahead of the socket.
-    { highWaterMark: 0 },
-  );
+    end(end, error) {
+      if (ended) return Promise.resolve();
+      ended = true;
+      if (sse) sse.trim();
+      else take(chunks.decode());
+      const observation: StreamObservation = { end, text, truncated, endedAt: Date.now() };
+      if (sse) observation.sse = sse;
+      if (error !== undefined) observation.error = error;
+      return options.onEnd(observation)?.catch(() => undefined) ?? Promise.resolve();
+    },
+  };
 }
 
 /** The same observation for a stream standin makes: its frames as they are handed to the transport. */
