@@ -23,60 +23,39 @@ describe('deltaEvent', () => {
   });
 });
 
-describe('messageJson', () => {
-  const base: MessagePlan = {
-    id: 'msg_01AbC',
-    model: 'claude-haiku-4-5-20251001',
-    blocks: [{ type: 'text', text: 'Hello "there" \\ \n 🙂', tokens: 7 }],
-    stopReason: 'end_turn',
-    stopSequence: null,
-    inputTokens: 11,
-    outputTokens: 7,
-  };
-  const plans: MessagePlan[] = [
-    base,
-    { ...base, stopReason: 'stop_sequence', stopSequence: '###', cache: { read: 4096, created5m: 12, created1h: 5000 } },
-    {
-      ...base,
-      stopReason: 'tool_use',
-      blocks: [
-        { type: 'thinking', text: 'Let me think.', tokens: 4, signature: 'sig==' },
-        { type: 'text', text: '', tokens: 0 },
-        { type: 'tool_use', id: 'toolu_01X', name: 'get_weather', input: { city: 'Paris', days: [1, 2] }, json: '{"city":"Paris","days":[1,2]}', tokens: 9 },
-      ],
-    },
-    { ...base, blocks: [] },
-  ];
+const base: MessagePlan = {
+  id: 'msg_01AbC',
+  model: 'claude-haiku-4-5-20251001',
+  blocks: [{ type: 'text', text: 'Hello "there" \\ \n 🙂 and more words to split', tokens: 12 }],
+  stopReason: 'end_turn',
+  stopSequence: null,
+  inputTokens: 11,
+  outputTokens: 12,
+};
+/** Plans with text, thinking, tools, an empty block, no block and caching: every shape a render takes. */
+const plans: MessagePlan[] = [
+  base,
+  { ...base, stopReason: 'stop_sequence', stopSequence: '"###"', cache: { read: 4096, created5m: 12, created1h: 5000 } },
+  {
+    ...base,
+    stopReason: 'tool_use',
+    blocks: [
+      { type: 'thinking', text: 'Let me think.', tokens: 4, signature: 'sig==' },
+      { type: 'text', text: '', tokens: 0 },
+      { type: 'text', text: 'Checking.', tokens: 2 },
+      { type: 'tool_use', id: 'toolu_01X', name: 'get_weather', input: { city: 'Paris', days: [1, 2] }, json: '{"city":"Paris","days":[1,2]}', tokens: 9 },
+    ],
+  },
+  { ...base, blocks: [] },
+];
 
+describe('messageJson', () => {
   it('writes exactly what JSON.stringify writes for the Message, for text, thinking, tools and caching', () => {
     for (const plan of plans) expect(messageJson(plan)).toBe(JSON.stringify(toMessage(plan)));
   });
 });
 
 describe('toStreamEvents', () => {
-  const base: MessagePlan = {
-    id: 'msg_01AbC',
-    model: 'claude-haiku-4-5-20251001',
-    blocks: [{ type: 'text', text: 'Hello "there" \\ \n 🙂 and more words to split', tokens: 12 }],
-    stopReason: 'end_turn',
-    stopSequence: null,
-    inputTokens: 11,
-    outputTokens: 12,
-  };
-  const plans: MessagePlan[] = [
-    base,
-    { ...base, stopReason: 'stop_sequence', stopSequence: '"###"', cache: { read: 4096, created5m: 12, created1h: 5000 } },
-    {
-      ...base,
-      stopReason: 'tool_use',
-      blocks: [
-        { type: 'thinking', text: 'Let me think.', tokens: 4, signature: 'sig==' },
-        { type: 'text', text: 'Checking.', tokens: 2 },
-        { type: 'tool_use', id: 'toolu_01X', name: 'get_weather', input: { city: 'Paris', days: [1, 2] }, json: '{"city":"Paris","days":[1,2]}', tokens: 9 },
-      ],
-    },
-  ];
-
   /** The events as the Messages API defines them, as objects: what each event's text must be the JSON of. */
   function expectedObjects(plan: MessagePlan, deltas: unknown[]): unknown[] {
     const message = toMessage(plan);
