@@ -2,17 +2,11 @@
 import type { OperationRuntime, ProviderRuntime } from '../../core/types.js';
 import { findNumber, JSON_BODY_SCHEMA, requireNumber } from '../schema-keyword.js';
 
-const property = (name: string): string[] => [...JSON_BODY_SCHEMA, 'properties', name];
-
-/** Read once per operation: looking it up built its key and paths again on every request (~1 µs). */
-const caps = new WeakMap<OperationRuntime, number>();
+/** Made once: `findNumber` keeps what it found by the very path array it is given. */
+const MAX_COMPLETION_TOKENS = [...JSON_BODY_SCHEMA, 'properties', 'max_completion_tokens'];
+const MAX_TOKENS = [...JSON_BODY_SCHEMA, 'properties', 'max_tokens'];
 
 /** The request schema's `maximum` for `max_completion_tokens`, else for `max_tokens`; the document must give one. */
 export function outputCap(provider: ProviderRuntime, op: OperationRuntime): number {
-  let cap = caps.get(op);
-  if (cap === undefined) {
-    cap = findNumber(provider, op, property('max_completion_tokens'), 'maximum') ?? requireNumber(provider, op, property('max_tokens'), 'maximum');
-    caps.set(op, cap);
-  }
-  return cap;
+  return findNumber(provider, op, MAX_COMPLETION_TOKENS, 'maximum') ?? requireNumber(provider, op, MAX_TOKENS, 'maximum');
 }
