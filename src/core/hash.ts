@@ -142,22 +142,12 @@ export function randomId(prefix: string, length = 24, alphabet: IdAlphabet = BAS
   return makeId(fresh, prefix, length, alphabet);
 }
 
-const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Lower-case hex digits, as an id alphabet. */
+const HEX = idAlphabet('0123456789abcdef');
 
-/**
- * Fresh hex digits, different on every call (ids such as OpenAI's `req_` + 32 hex). Eight digits per
- * draw and one string from their codes: a string per draw, padded, joined and cut cost ~1.5 µs an id.
- */
+/** Fresh hex digits, different on every call (ids such as OpenAI's `req_` + 32 hex). */
 export function randomHex(length: number): string {
-  const codes = new Array<number>(length);
-  for (let i = 0; i < length; ) {
-    let draw = Math.floor(fresh.next() * 0x1_0000_0000);
-    for (let d = 0; d < 8 && i < length; d++, i++) {
-      codes[i] = HEX[draw & 15]!;
-      draw >>>= 4;
-    }
-  }
-  return String.fromCharCode(...codes);
+  return randomId('', length, HEX);
 }
 
 /** A UUID v4 drawn from the generator (deterministic where the generator is). */
