@@ -92,9 +92,14 @@ export function toMessage(plan: MessagePlan) {
  */
 export function messageJson(plan: MessagePlan): string {
   const content = plan.blocks.map((block) => JSON.stringify(blockJson(block))).join(',');
+  return messageText(plan, content, plan.stopReason, plan.stopSequence, usageJson(plan));
+}
+
+/** A Message's text with the given content, stop and usage: the whole answer, or a stream's start. */
+function messageText(plan: MessagePlan, content: string, stopReason: string | null, stopSequence: string | null, usage: string): string {
   return (
     `{"id":${JSON.stringify(plan.id)},"type":"message","role":"assistant","model":${JSON.stringify(plan.model)},"content":[${content}],` +
-    `"stop_reason":${JSON.stringify(plan.stopReason)},"stop_sequence":${JSON.stringify(plan.stopSequence)},"stop_details":null,"container":null,"usage":${usageJson(plan)}}`
+    `"stop_reason":${JSON.stringify(stopReason)},"stop_sequence":${JSON.stringify(stopSequence)},"stop_details":null,"container":null,"usage":${usage}}`
   );
 }
 
@@ -159,10 +164,7 @@ const json = (type: string, data: string): PacedEvent => ({ event: type, data })
 
 /** The `message_start` data: the Message as it begins (no content, no stop yet, one output token). */
 function messageStartJson(plan: MessagePlan): string {
-  return (
-    `{"type":"message_start","message":{"id":${JSON.stringify(plan.id)},"type":"message","role":"assistant","model":${JSON.stringify(plan.model)},"content":[],` +
-    `"stop_reason":null,"stop_sequence":null,"stop_details":null,"container":null,"usage":${usageJson(plan, 1, 0)}}}`
-  );
+  return `{"type":"message_start","message":${messageText(plan, '', null, null, usageJson(plan, 1, 0))}}`;
 }
 
 function splitEvenly(text: string, parts: number): string[] {
