@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { observeStream, type StreamObservation } from '../journal/observe-stream.js';
 import { watchBytes, wholeBytesStream, type BytesEnd } from './whole-bytes.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -33,31 +32,5 @@ describe('wholeBytesStream', () => {
     watchBytes(stream)!({ chunk: () => undefined, end: (how) => void ends.push(how) });
     await stream.cancel();
     expect(ends).toEqual(['cancelled']);
-  });
-
-  it('is journalled without a wrapper stream, the same observation a wrapped stream gives', async () => {
-    const text = 'event: a\ndata: {"t":"é"}\n\nevent: b\ndata: 2\n\n';
-    const observe = async (stream: ReadableStream<Uint8Array>) => {
-      let seen: StreamObservation | undefined;
-      const observed = observeStream(stream, { sse: true, startedAt: Date.now(), onEnd: async (o) => void (seen = o) });
-      const read = await new Response(observed).text();
-      return { observed, read, seen: seen! };
-    };
-    const whole = wholeBytesStream(encode(text));
-    const watched = await observe(whole);
-    expect(watched.observed).toBe(whole);
-    const plain = new Response(text).body!;
-    const wrapped = await observe(plain);
-    expect(wrapped.observed).not.toBe(plain);
-    for (const { read, seen } of [watched, wrapped]) {
-      expect(read).toBe(text);
-      expect(seen.end).toBe('complete');
-      expect(seen.sse!.events().events.map((e) => [e.event, e.data])).toEqual([
-        ['a', '{"t":"é"}'],
-        ['b', '2'],
-      ]);
-    }
-    // Not `undefined`: a plain stream is watched through a wrapper.
-    expect(watchBytes(new Response(text).body!)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_EVENTS } from './entry.js';
-import { SseCapture } from './observe-stream.js';
+import { observeStream, SseCapture, type StreamObservation } from './observe-stream.js';
+import { watchBytes, wholeBytesStream } from '../core/whole-bytes.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -68,5 +69,33 @@ describe('SseCapture', () => {
     // Completed by the second write: stamped with its time, not the first's.
     expect(first!.offsetMs).toBeGreaterThanOrEqual(25);
     expect(second!.offsetMs).toBe(first!.offsetMs);
+  });
+});
+
+describe('observeStream', () => {
+  it('is journalled without a wrapper stream, the same observation a wrapped stream gives', async () => {
+    const text = 'event: a\ndata: {"t":"é"}\n\nevent: b\ndata: 2\n\n';
+    const observe = async (stream: ReadableStream<Uint8Array>) => {
+      let seen: StreamObservation | undefined;
+      const observed = observeStream(stream, { sse: true, startedAt: Date.now(), onEnd: async (o) => void (seen = o) });
+      const read = await new Response(observed).text();
+      return { observed, read, seen: seen! };
+    };
+    const whole = wholeBytesStream(new TextEncoder().encode(text));
+    const watched = await observe(whole);
+    expect(watched.observed).toBe(whole);
+    const plain = new Response(text).body!;
+    const wrapped = await observe(plain);
+    expect(wrapped.observed).not.toBe(plain);
+    for (const { read, seen } of [watched, wrapped]) {
+      expect(read).toBe(text);
+      expect(seen.end).toBe('complete');
+      expect(seen.sse!.events().events.map((e) => [e.event, e.data])).toEqual([
+        ['a', '{"t":"é"}'],
+        ['b', '2'],
+      ]);
+    }
+    // Not `undefined`: a plain stream is watched through a wrapper.
+    expect(watchBytes(new Response(text).body!)).toBeUndefined();
   });
 });

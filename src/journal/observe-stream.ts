@@ -198,7 +198,7 @@ export interface ObserveOptions {
  * `wholeBytesStream`) is answered as it is; any other is read through a wrapper stream.
  */
 export function observeStream(body: ReadableStream<Uint8Array>, options: ObserveOptions): ReadableStream<Uint8Array> {
-  const watcher = bytesWatcher(options);
+  const watcher = streamWatcher(options, options.sse);
   const watch = watchBytes(body);
   if (watch) {
     watch(watcher);
@@ -235,10 +235,21 @@ export function observeStream(body: ReadableStream<Uint8Array>, options: Observe
   );
 }
 
-/** What the journal keeps of a byte stream as it passes: SSE as its bytes, other text decoded and capped. */
-function bytesWatcher(options: ObserveOptions): BytesWatcher {
-  const chunks = new TextDecoder(); // the answer's own: a character may be split across chunks
-  const sse = options.sse ? new SseCapture(options.startedAt) : undefined;
+/** The same observation for a stream standin makes: its frames as they are handed to the transport. */
+export function sseObserver(options: Omit<ObserveOptions, 'sse'>): SseObserver {
+  const watcher = streamWatcher(options, true);
+  return { frames: watcher.chunk, end: watcher.end };
+}
+
+/**
+ * What the journal keeps of a stream as it passes, whichever way it is watched (standin's frames, a
+ * wrapped byte stream, a stream that tells its watchers itself): SSE in an `SseCapture`, other text
+ * decoded and capped. Its end hands the observation over once; the promise it answers, if any, is the
+ * journal's own (a synthesised stream's end waits for no more than that).
+ */
+function streamWatcher(options: Omit<ObserveOptions, 'sse'>, isSse: boolean): BytesWatcher & { chunk(piece: string | Uint8Array): void } {
+  const sse = isSse ? new SseCapture(options.startedAt) : undefined;
+  const chunks = sse ? undefined : new TextDecoder(); // the answer's own: a character may be split across chunks
   let text = '';
   let truncated = false;
   const take = (chunk: string) => {
@@ -249,31 +260,17 @@ function bytesWatcher(options: ObserveOptions): BytesWatcher {
   };
   let ended = false;
   return {
-    chunk(bytes) {
-      if (sse) sse.add(bytes);
-      else take(chunks.decode(bytes, { stream: true }));
+    chunk(piece) {
+      if (sse) sse.add(piece);
+      else take(typeof piece === 'string' ? piece : chunks!.decode(piece, { stream: true }));
     },
     end(end, error) {
-      if (ended) return Promise.resolve();
+      if (ended) return undefined;
       ended = true;
       if (sse) sse.trim();
-      else take(chunks.decode());
+      else take(chunks!.decode());
       const observation: StreamObservation = { end, text, truncated, endedAt: Date.now() };
       if (sse) observation.sse = sse;
-      if (error !== undefined) observation.error = error;
-      return options.onEnd(observation)?.catch(() => undefined) ?? Promise.resolve();
-    },
-  };
-}
-
-/** The same observation for a stream standin makes: its frames as they are handed to the transport. */
-export function sseObserver(options: Omit<ObserveOptions, 'sse'>): SseObserver {
-  const sse = new SseCapture(options.startedAt);
-  return {
-    frames: (text) => sse.add(text),
-    end(end, error) {
-      sse.trim();
-      const observation: StreamObservation = { sse, end, text: '', truncated: false, endedAt: Date.now() };
       if (error !== undefined) observation.error = error;
       return options.onEnd(observation)?.catch(() => undefined);
     },
