@@ -13,13 +13,15 @@ import { capture, streams } from './scenarios.js';
 
 const STREAMS = Number(process.env.BENCH_PACED_STREAMS ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// 0 times fresh servers (start-up included); N serves N paced streams first, unmeasured, as bench/run.js does.
+const WARMUP = Number(process.env.BENCH_PACED_WARMUP ?? 0);
 const scenario = streams[0];
 
 const placement = pinLoad();
 const dir = mkdtempSync(join(tmpdir(), 'standin-paced-'));
 const dataFile = join(dir, 'answers.json');
 writeFileSync(dataFile, JSON.stringify(await capture()));
-console.log(`standin paced timeline (Node ${process.version}; ${placement}; ${STREAMS} streams, ttft 1 s, 50 tokens/s; ${ROUNDS} alternating rounds)`);
+console.log(`standin paced timeline (Node ${process.version}; ${placement}; ${STREAMS} streams, ttft 1 s, 50 tokens/s; ${ROUNDS} alternating rounds; ${WARMUP ? `servers warmed by ${WARMUP} paced streams` : 'fresh servers'})`);
 
 /** One stream: when (ms after `t0`) its head, its first token and its end arrived, and whether it ended whole. */
 async function timeStream(agent, port, t0) {
@@ -36,6 +38,7 @@ async function round(script) {
   const server = await startServer(script, { BENCH_DATA: dataFile, BENCH_TTFT_MS: '1000', BENCH_TPS: '50' });
   try {
     const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    if (WARMUP > 0) await Promise.all(Array.from({ length: WARMUP }, () => timeStream(agent, server.port, performance.now())));
     const before = cpuTicks(server.child.pid);
     const t0 = performance.now();
     const timed = await Promise.all(Array.from({ length: STREAMS }, () => timeStream(agent, server.port, t0)));
