@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { bundledOpenapiDir, keptBundleFile, loadDocuments, sourceHash } from '../dist/node/load-documents.js';
 import { compileProvider } from '../dist/core/compile-provider.js';
 import { requestSchemaPointers } from '../dist/core/engine.js';
-import { createAjv, ensureDocument } from '../dist/core/validator.js';
+import { createAjv, schemaRef } from '../dist/core/validator.js';
 import { profileFor } from '../dist/profiles/index.js';
 
 const standaloneCode = standaloneModule.default ?? standaloneModule;
@@ -35,16 +35,17 @@ for (const [name, document] of Object.entries(documents)) {
   const documentHash = createHash('sha256').update(JSON.stringify(document)).digest('hex');
   const ajv = createAjv({ standalone: true });
   const provider = compileProvider(name, document, profileFor(document, name), ajv);
-  ensureDocument(ajv, provider.ajvKey);
   const pointers = [...new Set(requestSchemaPointers(provider))];
   const exports = {};
   pointers.forEach((pointer, i) => {
-    const ref = `${provider.ajvKey}#${pointer}`;
+    // Ajv's copy of the document has its large subschemas split out (src/core/ajv-split.ts).
+    const ref = schemaRef(ajv, provider.ajvKey, pointer);
     if (!ajv.getSchema(ref)) throw new Error(`${name}: no schema at ${pointer}`);
     exports[`v${i}`] = ref;
   });
   const code = standaloneCode(ajv, exports);
   writeAtomic(new URL(`${name}.cjs`, out), code);
-  const manifest = { documentHash, exports: Object.fromEntries(Object.entries(exports).map(([id, ref]) => [id, ref.slice(ref.indexOf('#') + 1)])) };
+  // The manifest names each export by its pointer in the document as standin reads it.
+  const manifest = { documentHash, exports: Object.fromEntries(pointers.map((pointer, i) => [`v${i}`, pointer])) };
   writeAtomic(new URL(`${name}.json`, out), JSON.stringify(manifest, null, 1));
 }

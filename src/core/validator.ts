@@ -5,6 +5,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { splitLargeSchemas, type Relocate } from './ajv-split.js';
 
 export type Ajv2020Instance = Ajv2020;
 
@@ -22,6 +23,9 @@ export function createAjv(options: { standalone?: boolean } = {}): Ajv2020 {
     discriminator: true,
     allErrors: false,
     validateSchema: false,
+    // Every `$ref` its own function: with the documents' large subschemas split out (ajv-split.ts), each
+    // function stays small enough for V8 to optimise.
+    inlineRefs: false,
     // Generated code loads the formats from ajv-formats instead of carrying their functions.
     ...(options.standalone ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {}),
   });
@@ -39,6 +43,8 @@ const cache = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
 const ready = new WeakMap<Ajv2020, Map<string, () => Validator>>();
 /** Documents registered but not yet handed to Ajv (see `addDocument`). */
 const pending = new WeakMap<Ajv2020, Map<string, () => void>>();
+/** Where each document's schemas sit in Ajv's split copy of it, by document key. */
+const relocations = new WeakMap<Ajv2020, Map<string, Relocate>>();
 
 function mapOf<V>(maps: WeakMap<Ajv2020, Map<string, V>>, ajv: Ajv2020): Map<string, V> {
   let map = maps.get(ajv);
@@ -53,9 +59,9 @@ function mapOf<V>(maps: WeakMap<Ajv2020, Map<string, V>>, ajv: Ajv2020): Map<str
 export function addDocument(ajv: Ajv2020, key: string, document: unknown): void {
   if (ajv.getSchema(key) || mapOf(pending, ajv).has(key)) return;
   mapOf(pending, ajv).set(key, () => {
-    const forAjv = structuredClone(document);
-    normaliseForAjv(forAjv);
-    ajv.addSchema(forAjv as object, key);
+    const forAjv = structuredClone(document) as Record<string, unknown>;
+    mapOf(relocations, ajv).set(key, prepareForAjv(forAjv));
+    ajv.addSchema(forAjv, key);
   });
 }
 
@@ -65,6 +71,16 @@ export function ensureDocument(ajv: Ajv2020, key: string): void {
   if (!add) return;
   pending.get(ajv)!.delete(key);
   add();
+}
+
+/**
+ * The Ajv reference of the schema at `pointer` (in the document's own layout) inside the document
+ * added under `key`; the document is handed to Ajv if it was not yet.
+ */
+export function schemaRef(ajv: Ajv2020, key: string, pointer: string): string {
+  ensureDocument(ajv, key);
+  const relocate = relocations.get(ajv)?.get(key);
+  return `${key}#${relocate ? relocate(pointer) : pointer}`;
 }
 
 /** A validator for the schema at `pointer` inside the document added under `key`. */
@@ -77,8 +93,7 @@ export function validatorAt(ajv: Ajv2020, key: string, pointer: string): Validat
     if (load) {
       fn = load() as ValidateFunction;
     } else {
-      ensureDocument(ajv, key);
-      fn = ajv.compile({ $ref: ref });
+      fn = ajv.compile({ $ref: schemaRef(ajv, key, pointer) });
     }
     byRef.set(ref, fn);
   }
@@ -99,6 +114,15 @@ export function hasValidator(ajv: Ajv2020, key: string, pointer: string): boolea
 export function seedValidators(ajv: Ajv2020, key: string, byPointer: Record<string, () => Validator>): void {
   const byRef = mapOf(ready, ajv);
   for (const pointer in byPointer) byRef.set(`${key}#${pointer}`, byPointer[pointer]!);
+}
+
+/**
+ * Makes Ajv's copy of a document (in place; pass a copy): what Ajv cannot read removed, large subschemas
+ * split out. Answers where a schema of the original layout now sits.
+ */
+export function prepareForAjv(document: Record<string, unknown>): Relocate {
+  normaliseForAjv(document);
+  return splitLargeSchemas(document);
 }
 
 /** Removes what Ajv cannot read from an OpenAPI document (discriminator mappings), in place. */
