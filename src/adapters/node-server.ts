@@ -130,12 +130,39 @@ async function writeStream(status: number, headers: Record<string, string>, body
   }
 }
 
+/** Requests answered in one turn of the event loop, at most; the rest wait for the next turn. */
+const ANSWERS_PER_TURN = 32;
+
+/**
+ * Answers the requests Node read in one turn of the event loop together, after it has read them all
+ * (`setImmediate`), at most ANSWERS_PER_TURN a turn. Two reasons, both measured:
+ * - Answered one by one between Node's HTTP code, the engine ran with caches its code and data had
+ *   been evicted from (in process it takes ~13 µs a request, in the server ~45). Answered back to back
+ *   they stay warm: server CPU per non-streaming request 77.6 -> 48.6 µs, per Anthropic stream 94 -> 87.
+ * - Under a burst of thousands of connections Node reads every request that arrived in one poll, and
+ *   answering each as it was read kept the loop from accepting new connections until all were
+ *   answered (~0.7 s): the kernel's accept queue filled, and the connections it turned away came back
+ *   only with the client's SYN retries, 1 and 3 s later. A slice a turn lets the loop accept between.
+ */
+function createAnswerQueue(answer: (incoming: IncomingMessage, res: ServerResponse) => void): (incoming: IncomingMessage, res: ServerResponse) => void {
+  let waiting: [IncomingMessage, ServerResponse][] = [];
+  const drain = () => {
+    const now = waiting.length <= ANSWERS_PER_TURN ? waiting : waiting.splice(0, ANSWERS_PER_TURN);
+    if (now === waiting) waiting = [];
+    // A client that left while its request waited gets nothing (its body can no longer be read).
+    for (const [incoming, res] of now) if (!incoming.destroyed) answer(incoming, res);
+    if (waiting.length > 0) setImmediate(drain);
+  };
+  return (incoming, res) => {
+    if (waiting.push([incoming, res]) === 1) setImmediate(drain);
+  };
+}
+
 export async function startServer(engine: Pick<Engine, 'handle'>, options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const servesHost = hostPolicy(host, options.allowedHosts);
-  const server = createServer({ connectionsCheckingInterval: deadlineCheckInterval(options) }, (incoming, res) => {
-    if (!servesHost(incoming.headers.host)) return refuseHost(incoming, res);
+  const answer = (incoming: IncomingMessage, res: ServerResponse): void => {
     engine
       .handle(new NodeRequest(incoming, origin))
       .then((reply) => {
@@ -146,6 +173,11 @@ export async function startServer(engine: Pick<Engine, 'handle'>, options: Serve
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
         res.end('{"title":"standin","status":500,"detail":"standin could not write its answer"}');
       });
+  };
+  const queue = createAnswerQueue(answer);
+  const server = createServer({ connectionsCheckingInterval: deadlineCheckInterval(options) }, (incoming, res) => {
+    if (!servesHost(incoming.headers.host)) return refuseHost(incoming, res);
+    queue(incoming, res);
   });
   server.keepAliveTimeout = 5_000;
   applyServerLimits(server, options);
