@@ -1,8 +1,8 @@
 /**
  * The Node server answers the requests it read in one turn of the event loop together, a slice at a
  * time (node-server.ts, `createAnswerQueue`). Every request must still get its own answer, whatever
- * arrives with it; a client that leaves while its request waits must not stop the others; and more
- * requests than one slice all get answered.
+ * arrives with it; a client that leaves while its request waits must not stop the others; more
+ * requests than one slice all get answered; and an engine that throws fails only that answer.
  */
 import { request, Agent } from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,36 @@ describe('requests answered in turns of the event loop', () => {
     agent.destroy();
     expect(after.status).toBe(200);
     expect(said(after.text).length).toBeGreaterThan(0);
+  });
+});
+
+describe('an engine that throws', () => {
+  it('fails only the answer it threw for, not the others of the same turn', async () => {
+    let calls = 0;
+    const engine = {
+      handle: (request: { url: string }) => {
+        calls++;
+        if (request.url.endsWith('/throw')) throw new Error('boom');
+        return Promise.resolve({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' });
+      },
+    };
+    const running = await server.start(engine as never);
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const get = (path: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request(`${running.url}${path}`, { agent }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const answers = await Promise.all(['/a', '/throw', '/b', '/throw', '/c'].map(get));
+    agent.destroy();
+    expect(calls).toBe(5);
+    expect(answers.map((a) => a.status)).toEqual([200, 500, 200, 500, 200]);
+    expect(answers[0]!.text).toBe('ok');
+    expect(answers[1]!.text).toContain('standin could not write its answer');
   });
 });

@@ -162,17 +162,23 @@ export async function startServer(engine: Pick<Engine, 'handle'>, options: Serve
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const servesHost = hostPolicy(host, options.allowedHosts);
+  const failed = (res: ServerResponse): void => {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
+    res.end('{"title":"standin","status":500,"detail":"standin could not write its answer"}');
+  };
   const answer = (incoming: IncomingMessage, res: ServerResponse): void => {
-    engine
-      .handle(new NodeRequest(incoming, origin))
-      .then((reply) => {
-        closeIfBodyUnread(incoming, res);
-        return writeReply(reply, res);
-      })
-      .catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
-        res.end('{"title":"standin","status":500,"detail":"standin could not write its answer"}');
-      });
+    try {
+      engine
+        .handle(new NodeRequest(incoming, origin))
+        .then((reply) => {
+          closeIfBodyUnread(incoming, res);
+          return writeReply(reply, res);
+        })
+        .catch(() => failed(res));
+    } catch {
+      // An engine that throws instead of rejecting fails this answer only, not the others of its turn.
+      failed(res);
+    }
   };
   const queue = createAnswerQueue(answer);
   const server = createServer({ connectionsCheckingInterval: deadlineCheckInterval(options) }, (incoming, res) => {
