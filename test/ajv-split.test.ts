@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { splitLargeSchemas, SPLIT_KEY } from '../src/core/ajv-split.js';
 import { compileProvider } from '../src/core/compile-provider.js';
 import { requestSchemaPointers } from '../src/core/engine.js';
-import { createAjv, describeErrors, normaliseForAjv, validatorAt, type Validator } from '../src/core/validator.js';
+import { createAjv, describeErrors, normaliseForAjv, UNION_KEYWORDS, validatorAt, type Validator } from '../src/core/validator.js';
 import { loadDocuments } from '../src/node/load-documents.js';
 import { profileFor } from '../src/profiles/index.js';
 import { anthropicCorpus } from './support/anthropic-corpus.js';
@@ -77,9 +77,9 @@ const withoutSchemaPath = (errors: Validator['errors']) => (errors ?? []).map(({
  * The errors that name a fault. A subschema in a function of its own reports its first error and
  * returns, where inlined it would have returned from the whole validator: so after the same first error
  * the split may add the enclosing union's own error (an `if` whose `then` failed). describeErrors skips
- * those, as standin does everywhere it reads errors.
+ * those (UNION_KEYWORDS), as standin does everywhere it reads errors.
  */
-const concrete = (errors: Validator['errors']) => withoutSchemaPath(errors).filter((e) => !['oneOf', 'anyOf', 'if', 'not'].includes(e.keyword));
+const concrete = (errors: Validator['errors']) => withoutSchemaPath(errors).filter((e) => !UNION_KEYWORDS.has(e.keyword));
 
 describe('splitting large subschemas out for Ajv', () => {
   it('moves large inline subschemas, rewrites references into them and relocates pointers', () => {

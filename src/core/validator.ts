@@ -147,6 +147,9 @@ export function dottedPath(instancePath: string, extra?: string): string {
   return parts.join('.');
 }
 
+/** Keywords whose error only says that a union (or a condition) failed; the branch's own error names the fault. */
+export const UNION_KEYWORDS: ReadonlySet<string> = new Set(['oneOf', 'anyOf', 'if', 'not']);
+
 /**
  * One clear message naming the field at fault, in the style Anthropic's API uses
  * (`max_tokens: Input should be less than or equal to 8192`).
@@ -154,7 +157,7 @@ export function dottedPath(instancePath: string, extra?: string): string {
 export function describeErrors(errors: ErrorObject[] | null | undefined, root = 'body'): { message: string; param: string } {
   const list = errors ?? [];
   // Unions report a generic failure beside the branch errors; the deepest concrete error is the useful one.
-  const concrete = list.filter((e) => !['oneOf', 'anyOf', 'if', 'not'].includes(e.keyword));
+  const concrete = list.filter((e) => !UNION_KEYWORDS.has(e.keyword));
   const chosen = (concrete.length ? concrete : list).reduce<ErrorObject | undefined>(
     (best, e) => (!best || depth(e) > depth(best) ? e : best),
     undefined,
