@@ -145,10 +145,9 @@ const ANSWERS_PER_TURN = 32;
  *   only with the client's SYN retries, 1 and 3 s later. A slice a turn lets the loop accept between.
  */
 function createAnswerQueue(answer: (incoming: IncomingMessage, res: ServerResponse) => void): (incoming: IncomingMessage, res: ServerResponse) => void {
-  let waiting: [IncomingMessage, ServerResponse][] = [];
+  const waiting: [IncomingMessage, ServerResponse][] = [];
   const drain = () => {
-    const now = waiting.length <= ANSWERS_PER_TURN ? waiting : waiting.splice(0, ANSWERS_PER_TURN);
-    if (now === waiting) waiting = [];
+    const now = waiting.splice(0, ANSWERS_PER_TURN);
     // A client that left while its request waited gets nothing (its body can no longer be read).
     for (const [incoming, res] of now) if (!incoming.destroyed) answer(incoming, res);
     if (waiting.length > 0) setImmediate(drain);
