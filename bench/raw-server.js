@@ -9,11 +9,11 @@ import { createAjv, prepareForAjv } from '../dist/core/validator.js';
 const data = JSON.parse(readFileSync(process.env.BENCH_DATA, 'utf8'));
 const { headers, body: fixed } = data.json;
 const { anthropic } = await loadDocuments(['anthropic']);
-prepareForAjv(anthropic); // standin's own preparation: what Ajv cannot read removed, large subschemas split out
+// standin's own preparation: what Ajv cannot read removed, large subschemas split out (where they went: relocate)
+const relocate = prepareForAjv(anthropic);
 const ajv = createAjv(); // standin's own Ajv settings (draft 2020-12, formats, discriminator)
 ajv.addSchema(anthropic, 'anthropic');
-const schema = anthropic.paths['/v1/messages'].post.requestBody.content['application/json'].schema;
-const validate = ajv.compile(schema.$ref ? { $ref: `anthropic${schema.$ref}` } : schema);
+const validate = ajv.compile({ $ref: `anthropic#${relocate('/paths/~1v1~1messages/post/requestBody/content/application~1json/schema')}` });
 
 const server = createServer((req, res) => {
   let body = '';
