@@ -102,11 +102,10 @@ if (wants('json')) {
   console.log(`  standin                   ${f(median(ours.map((r) => r.rps)))} req/s   p99 ${median(ours.map((r) => r.p99))} ms   rounds: ${ours.map((r) => f(r.rps, 0)).join(', ')}`);
   console.log(`  ratio standin / ceiling   ${median(ratios).toFixed(2)}   (rounds: ${r2(ratios)})   goal >= 0.80`);
   console.log(`  with --journal 0          ${f(median(unjournaled.map((r) => r.rps)))} req/s   ratio ${median(unjournaledRatios).toFixed(2)}   (rounds: ${r2(unjournaledRatios)})`);
-  const cpu = cpuOf;
-  if (!Number.isNaN(cpu(base))) {
+  if (!Number.isNaN(cpuOf(base))) {
     const cpuRatios = (runs) => r2(runs.map((o, i) => base[i].cpuUs / o.cpuUs));
-    console.log(`  server CPU per request    ceiling ${cpu(base).toFixed(1)} µs, standin ${cpu(ours).toFixed(1)} µs, --journal 0 ${cpu(unjournaled).toFixed(1)} µs`);
-    console.log(`  CPU ratio ceiling/standin ${(cpu(base) / cpu(ours)).toFixed(2)} (rounds: ${cpuRatios(ours)}), --journal 0 ${(cpu(base) / cpu(unjournaled)).toFixed(2)} (rounds: ${cpuRatios(unjournaled)})`);
+    console.log(`  server CPU per request    ceiling ${cpuOf(base).toFixed(1)} µs, standin ${cpuOf(ours).toFixed(1)} µs, --journal 0 ${cpuOf(unjournaled).toFixed(1)} µs`);
+    console.log(`  CPU ratio ceiling/standin ${(cpuOf(base) / cpuOf(ours)).toFixed(2)} (rounds: ${cpuRatios(ours)}), --journal 0 ${(cpuOf(base) / cpuOf(unjournaled)).toFixed(2)} (rounds: ${cpuRatios(unjournaled)})`);
   }
 }
 
