@@ -222,3 +222,40 @@ describe('a store that fails', () => {
     }
   });
 });
+
+describe('the memory store answers at once too (`local`)', () => {
+  it('reads, writes and counts the same entries as its calls, with the same expiry', async () => {
+    const store = createMemoryStore();
+    const local = store.local!;
+    expect(local).toBeDefined();
+    local.set('a', { n: 1 });
+    expect(await store.get('a')).toEqual({ n: 1 });
+    await store.set('b', 'two');
+    expect(local.get('b')).toBe('two');
+    expect(local.increment('c', 2)).toBe(2);
+    expect(await store.increment('c', 3)).toBe(5);
+    expect(local.incrementMany([['c', 1], ['d', 4]])).toEqual([6, 4]);
+    expect(await store.incrementMany!([['d', 1]])).toEqual([5]);
+    await store.append('list', 'x');
+    expect(local.get('list')).toEqual(['x']);
+    local.set('short', 1, 30);
+    local.increment('short-count', 1, 30);
+    await sleep(60);
+    expect(local.get('short')).toBeUndefined();
+    expect(await store.get('short-count')).toBeUndefined();
+    await store.clear('');
+    expect(local.get('a')).toBeUndefined();
+  });
+
+  it('is absent from the stores shared between processes', async () => {
+    const [worker, primary] = channelPair();
+    serveStoreOverIpc(primary, createMemoryStore());
+    expect(createIpcStore(worker).local).toBeUndefined();
+    worker.close();
+    if (!skipRedis) {
+      const shared = await createRedisStore({ url: redis!.url, namespace: 'local-absent:' });
+      expect(shared.local).toBeUndefined();
+      await shared.close?.();
+    }
+  });
+});
