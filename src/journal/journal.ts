@@ -60,8 +60,8 @@ export function createJournal(options: JournalOptions): Journal {
    * Records an exchange: the ring keeps it packed (see ring.ts); the log line gets its summary. On a
    * shared store the answer waits until a read would list the entry, so a client that has its answer
    * finds it in the journal. A store in this process answers the id at once (`local`), and the ring it
-   * holds keeps the exchange at once: nothing to wait for, and not a promise made (they were ~5 µs of
-   * an exchange's cost).
+   * holds keeps the exchange at once: nothing to wait for, and not a promise made (the journal made 9
+   * of the 34 promises a JSON request cost).
    */
   function save(kept: ExchangeRecord): Promise<void> | undefined {
     const local = store.local;

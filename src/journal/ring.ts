@@ -4,9 +4,9 @@
  * sealed entries, and empties itself.
  *
  * - `storeRing` (the default) keeps the ring in the StateStore, under JOURNAL_RING_KEY, so a reset of
- *   the store empties it. A store in this process (`StateStore.local`) holds one `HeldRing`: the packed
- *   exchanges as bytes (packed-ring.ts), sealed only when read, and kept at once. A shared store (Redis) gets a list of sealed entries, so
- *   every process sharing it shares one ring.
+ *   the store empties it. A store in this process (`StateStore.local`) holds one `HeldRing`: the
+ *   packed exchanges as bytes (packed-ring.ts), kept at once and sealed only when read. A shared store
+ *   (Redis) gets a list of sealed entries, so every process sharing it shares one ring.
  * - `createLocalRing`: a ring in this process's memory, packed the same way. A `--workers` fleet gives
  *   each worker one and gathers them all on a read (src/node/ipc-journal.ts).
  */

@@ -89,8 +89,8 @@ async function admit(ctx: OperationContext, keys: ScopeKeys, buckets: Bucket[], 
 
 /**
  * Counts an answer in every bucket and answers the header values. On a store in this process every
- * read and count is answered at once, so this answers at once too: a promise per step was ~1 µs of
- * every answer.
+ * read and count is answered at once, so this answers at once too, with no promise made (it made 12
+ * of the 34 a JSON request cost).
  */
 function count(ctx: OperationContext, keys: ScopeKeys, buckets: Bucket[], settled: Settled, scope: WindowScope | undefined): HeaderValues | Promise<HeaderValues> {
   // `admit` took the request already when it enforces a request budget.
