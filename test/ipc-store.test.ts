@@ -10,7 +10,6 @@ import { StateStoreError, type StateStore } from '../src/core/state/store.js';
 import { createIpcClock } from '../src/node/ipc-clock.js';
 import { createIpcStore, createIpcStoreServer, serveStoreOverIpc, type IpcChannel } from '../src/node/ipc-store.js';
 import { channelPair } from './support/ipc-channel.js';
-import { watchedStore } from './support/watched-store.js';
 
 /** Records every message a channel end sends. */
 function recording(channel: IpcChannel): { channel: IpcChannel; sent: unknown[] } {
@@ -29,7 +28,9 @@ function recording(channel: IpcChannel): { channel: IpcChannel; sent: unknown[] 
 function countingStore(): StateStore & { counts: Record<string, number> } {
   const inner = createMemoryStore();
   const counts: Record<string, number> = {};
-  const counted = watchedStore(inner, (name) => (counts[name] = (counts[name] ?? 0) + 1));
+  const counted = Object.fromEntries(
+    Object.entries(inner).map(([name, fn]) => [name, (...args: unknown[]) => ((counts[name] = (counts[name] ?? 0) + 1), (fn as (...a: unknown[]) => unknown)(...args))]),
+  ) as unknown as StateStore;
   return Object.assign(counted, { counts });
 }
 

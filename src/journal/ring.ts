@@ -4,13 +4,13 @@
  * sealed entries, and empties itself.
  *
  * - `storeRing` (the default) keeps the ring in the StateStore, under JOURNAL_RING_KEY, so a reset of
- *   the store empties it. A store in this process (`StateStore.local`) holds one `HeldRing`: the
- *   packed exchanges as bytes (packed-ring.ts), kept at once and sealed only when read. A shared store
- *   (Redis) gets a list of sealed entries, so every process sharing it shares one ring.
+ *   the store empties it. The in-process store holds one `HeldRing`: the packed exchanges as bytes
+ *   (packed-ring.ts), sealed only when read. A shared store (Redis) gets a list of sealed entries, so
+ *   every process sharing it shares one ring.
  * - `createLocalRing`: a ring in this process's memory, packed the same way. A `--workers` fleet gives
  *   each worker one and gathers them all on a read (src/node/ipc-journal.ts).
  */
-import { globalKey, type LocalStore, type StateStore } from '../core/state/store.js';
+import { globalKey, type StateStore } from '../core/state/store.js';
 import type { Json } from '../core/types.js';
 import type { JournalEntry } from './entry.js';
 import { packedText, type Packed } from './exchange-record.js';
@@ -28,12 +28,12 @@ export interface JournalFilter {
 
 export interface JournalRing {
   /**
-   * Keeps an exchange (its packed record), at most `capacity` in all (the oldest go). `id` is its id
-   * from the store's counter, or that id on its way (asked for just before this call). Answers, or
-   * resolves, once any read would list the entry, so ids follow the order answers left in. A ring
-   * cleared while the id was on its way may leave the exchange out: it ran concurrently with the clear.
+   * Keeps an exchange (its packed record), at most `capacity` in all (the oldest go). `id` is its id on
+   * its way from the store's counter (asked for just before this call). Resolves once any read would
+   * list the entry, so ids follow the order answers left in. A ring cleared while the id was on its way
+   * may leave the exchange out: it ran concurrently with the clear.
    */
-  keep(id: number | Promise<number>, packed: Packed, capacity: number): void | Promise<void>;
+  keep(id: Promise<number>, packed: Packed, capacity: number): Promise<void>;
   /** The entries that pass `filter`, from the newest `capacity` kept, oldest first. */
   list(filter: JournalFilter, capacity: number): Promise<JournalEntry[]>;
   /** Empties the ring; answered once nothing cleared can be listed any more. */
@@ -45,10 +45,10 @@ export const JOURNAL_RING_KEY = globalKey('journal');
 
 /** The ring in `store` (see the top of this file). */
 export function storeRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
-  if (store.local) return heldRing(store, store.local, redactorFor);
+  if (store.inProcess) return heldRing(store, redactorFor);
   return {
     async keep(id, packed, capacity) {
-      const n = typeof id === 'number' ? id : await id;
+      const n = await id;
       await store.append(JOURNAL_RING_KEY, sealPacked(n, packedText(packed), redactorFor).text, undefined, capacity);
     },
     list: async (filter) => selectSealed(await store.list(JOURNAL_RING_KEY), filter),
@@ -73,22 +73,39 @@ class HeldRing {
   }
 }
 
-function heldRing(store: StateStore, local: LocalStore, redactorFor: RedactorCache): JournalRing {
-  /** The ring the store holds, made (and handed to the store) when it holds none: at first, after a reset. */
-  function current(): HeldRing {
-    const held = local.get(JOURNAL_RING_KEY);
+function heldRing(store: StateStore, redactorFor: RedactorCache): JournalRing {
+  let latest: HeldRing | undefined;
+  let made = 0;
+  /**
+   * The ring the store holds, made (and handed to the store) when it holds none: at first, after a
+   * reset. Every path takes the same number of steps, so exchanges reach the ring in the order they
+   * asked (in the order their ids were asked for).
+   */
+  async function current(): Promise<HeldRing> {
+    const asked = made;
+    const held = await store.get(JOURNAL_RING_KEY);
     if (held instanceof HeldRing) return held;
-    const made = new HeldRing(redactorFor);
-    local.set(JOURNAL_RING_KEY, made as unknown as Json);
-    return made;
+    // Another exchange made one while this one was asking: both keep theirs in it.
+    if (made !== asked && latest) return latest;
+    made++;
+    latest = new HeldRing(redactorFor);
+    // The in-process store takes it as it is called; not waiting keeps this path as short as the others.
+    store.set(JOURNAL_RING_KEY, latest as unknown as Json).catch(() => undefined);
+    return latest;
   }
-  const keepNow = (n: number, packed: Packed, capacity: number) => current().ring.push(n, packed.text, capacity, packed.tail);
+  const pending = keepsUnderWay();
   return {
-    // The journal asks a store in this process for the id at once, and the exchange is kept at once: a
-    // client that has its answer finds it, and recording costs no promise.
-    keep: (id, packed, capacity) => (typeof id === 'number' ? keepNow(id, packed, capacity) : id.then((n) => keepNow(n, packed, capacity))),
+    keep: (id, packed, capacity) =>
+      pending.track(
+        Promise.all([id, current()]).then(([n, held]) => {
+          held.ring.push(n, packed.text, capacity, packed.tail);
+        }),
+      ),
+    // A read waits for the exchanges being kept: in process an answer does not wait for its entry
+    // (journal.ts), so a client that has its answer and reads at once must not miss it.
     async list(filter) {
-      const held = local.get(JOURNAL_RING_KEY);
+      await pending.settled();
+      const held = await store.get(JOURNAL_RING_KEY);
       return held instanceof HeldRing ? held.select(filter) : [];
     },
     clear: () => store.delete(JOURNAL_RING_KEY),
@@ -97,7 +114,7 @@ function heldRing(store: StateStore, local: LocalStore, redactorFor: RedactorCac
 
 /**
  * What a read waits for: the keeps asked for before it. They reach their ring in the order they were
- * asked (a worker's ids come from the primary in order), so the last one settling
+ * asked (see `heldRing`; a worker's ids come from the primary in order), so the last one settling
  * means all have. Keeps asked for after the read are not waited for: under load some always are, and
  * a read that waited for none to be left would never answer.
  */
@@ -117,7 +134,7 @@ function keepsUnderWay() {
 
 /** A ring in this process's memory: what one worker of a fleet recorded. */
 export interface LocalRing {
-  keep(id: number | Promise<number>, packed: Packed, capacity: number): Promise<void>;
+  keep: JournalRing['keep'];
   /**
    * The ids of every entry kept (in the order kept), and the entries that pass `filter`; waits for
    * the ids still on their way (an id that fails leaves its entry out).
@@ -137,7 +154,7 @@ export function createLocalRing(redactorFor: RedactorCache): LocalRing {
       const into = ring;
       // Ids come from the primary in the order they were asked for, so exchanges reach the ring in order.
       return pending.track(
-        Promise.resolve(id).then(
+        id.then(
           (n) => {
             // A clear meanwhile replaced the ring: that exchange ran across the clear, and is left out.
             if (into === ring) ring.push(n, packed.text, capacity, packed.tail);

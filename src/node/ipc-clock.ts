@@ -102,7 +102,7 @@ export function createIpcClock(channel: IpcChannel, store: StateStore, wall: () 
   });
   sendQuietly(channel, { standinClockSubscribe: true } satisfies Subscribe);
   return {
-    now: () => (offset === undefined ? viaStore.now() : wall() + offset),
+    now: () => (offset === undefined ? viaStore.now() : Promise.resolve(wall() + offset)),
     advance: (ms) => viaStore.advance(ms),
   };
 }

@@ -10,7 +10,7 @@
  */
 import { keyId } from '../key-id.js';
 import { stateKey } from '../state/store.js';
-import type { Json, OperationContext, RateLimitBucket } from '../types.js';
+import type { OperationContext, RateLimitBucket } from '../types.js';
 
 /** Real-time garbage collection beyond a window's length (virtual time only runs ahead of real time). */
 export const WINDOW_GRACE_MS = 60_000;
@@ -77,30 +77,17 @@ export function windowStart(scope: WindowScope, windowMs: number): number | Prom
   return scope.starts.get(windowMs) ?? readWindowStart(scope, windowMs);
 }
 
-/** Reads the window's start from the store (at once from a store in this process), opening one where it has ended. */
-function readWindowStart(scope: WindowScope, windowMs: number): number | Promise<number> {
-  const { ctx } = scope;
+async function readWindowStart(scope: WindowScope, windowMs: number): Promise<number> {
+  const { ctx, now } = scope;
   const anchor = scope.keys.anchor(windowMs);
-  const local = ctx.store.local;
-  if (local) {
-    const start = openedStart(scope, windowMs, local.get(anchor));
-    if (start.opened) local.set(anchor, start.at, windowMs + WINDOW_GRACE_MS);
-    return start.at;
+  const stored = await ctx.store.get(anchor);
+  let start = typeof stored === 'number' && now < stored + windowMs ? stored : undefined;
+  if (start === undefined) {
+    start = Math.floor(now / 1000) * 1000;
+    await ctx.store.set(anchor, start, windowMs + WINDOW_GRACE_MS);
   }
-  return ctx.store.get(anchor).then(async (stored) => {
-    const start = openedStart(scope, windowMs, stored);
-    if (start.opened) await ctx.store.set(anchor, start.at, windowMs + WINDOW_GRACE_MS);
-    return start.at;
-  });
-}
-
-/** The stored start while its window lasts, else a new window opening now (rounded down to the second); remembered for the request. */
-function openedStart(scope: WindowScope, windowMs: number, stored: Json | undefined): { at: number; opened: boolean } {
-  const { now } = scope;
-  const lasts = typeof stored === 'number' && now < stored + windowMs;
-  const at = lasts ? stored : Math.floor(now / 1000) * 1000;
-  scope.starts.set(windowMs, at);
-  return { at, opened: !lasts };
+  scope.starts.set(windowMs, start);
+  return start;
 }
 
 /** The state key of a bucket's counter in the window starting at `start`. */

@@ -71,21 +71,6 @@ describe('clock', () => {
     expect(await a.now()).toBe(63_000);
     await expect(a.advance(-1)).rejects.toThrow(RangeError);
   });
-
-  it('tells the time at once on a store in this process, and through a promise on any other', async () => {
-    const store = createMemoryStore();
-    let wall = 5_000;
-    const clock = createClock(store, () => wall);
-    await clock.advance(1_000);
-    expect(clock.now()).toBe(6_000);
-    wall = 7_000;
-    expect(clock.now()).toBe(8_000);
-    const { local: _local, ...calls } = store;
-    const remote = createClock(calls, () => wall);
-    const now = remote.now();
-    expect(now).toBeInstanceOf(Promise);
-    expect(await now).toBe(8_000);
-  });
 });
 
 describe('memory store lists as rings', () => {

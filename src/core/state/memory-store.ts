@@ -1,10 +1,10 @@
 /**
  * The default state store: one process's memory, expired lazily on read and by a bounded sweep. Values
- * are kept as given, never serialised, and read at once through `local` as well; lists are rings (ring.ts).
+ * are kept as given, never serialised (`inProcess`); lists are rings (ring.ts).
  */
 import type { Json } from '../types.js';
 import { Ring } from './ring.js';
-import type { LocalStore, StateStore } from './store.js';
+import type { StateStore } from './store.js';
 
 interface Entry {
   value: Json | Ring;
@@ -50,19 +50,12 @@ export function createMemoryStore(): StateStore {
     return value instanceof Ring ? value.toArray() : value;
   }
 
-  const local: LocalStore = {
-    get: valueAt,
-    set: put,
-    increment: add,
-    incrementMany: (increments, ttlMs) => increments.map(([key, by]) => add(key, by, ttlMs)),
-  };
-
   return {
-    local,
-    get: async (key) => local.get(key),
-    set: async (key, value, ttlMs) => local.set(key, value, ttlMs),
-    increment: async (key, by, ttlMs) => local.increment(key, by, ttlMs),
-    incrementMany: async (increments, ttlMs) => local.incrementMany(increments, ttlMs),
+    inProcess: true,
+    get: async (key) => valueAt(key),
+    set: async (key, value, ttlMs) => put(key, value, ttlMs),
+    increment: async (key, by, ttlMs) => add(key, by, ttlMs),
+    incrementMany: async (increments, ttlMs) => increments.map(([key, by]) => add(key, by, ttlMs)),
     delete: async (key) => {
       entries.delete(key);
     },

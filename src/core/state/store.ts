@@ -13,14 +13,12 @@ import type { Json } from '../types.js';
 
 export interface StateStore {
   /**
-   * Present when the store lives in this process's memory (the default in-memory store): the same
-   * entries, answered at once. Its calls do no I/O, and it keeps values as given, never serialised. A
-   * caller may then keep a value whose JSON form is made only when it is read (the journal keeps its
-   * ring of packed exchanges and seals each one when it is read), and the few callers on every
-   * request's path (the journal, the clock, rate-limit counting) skip the promise each async call
-   * costs. A shared store has none; callers then use the calls below.
+   * The store lives in this process's memory and keeps values as given, never serialised (the default
+   * in-memory store), and its calls do no I/O: they settle before the next request is read. A caller
+   * may then keep a value whose JSON form is made only when it is read (the journal keeps its ring of
+   * packed exchanges and seals each one when it is read), and need not hold an answer for a write.
    */
-  readonly local?: LocalStore;
+  readonly inProcess?: boolean;
   get(key: string): Promise<Json | undefined>;
   set(key: string, value: Json, ttlMs?: number): Promise<void>;
   /** Adds `by` to the number at `key` (0 when absent) atomically and returns the sum. */
@@ -42,14 +40,6 @@ export interface StateStore {
   clear(prefix: string): Promise<void>;
   /** Releases connections (a shared store); the in-memory store has nothing to release. */
   close?(): Promise<void>;
-}
-
-/** A store in this process's memory, answering at once (`StateStore.local`). */
-export interface LocalStore {
-  get(key: string): Json | undefined;
-  set(key: string, value: Json, ttlMs?: number): void;
-  increment(key: string, by: number, ttlMs?: number): number;
-  incrementMany(increments: readonly (readonly [key: string, by: number])[], ttlMs?: number): number[];
 }
 
 /**
