@@ -8,6 +8,7 @@
 // journal, async sources) it does not do. The gap between this and standin is the price of that
 // generality; the gap between this and the ceiling is the price of the behaviour itself.
 import { createServer } from 'node:http';
+import { writeWhole } from '../dist/adapters/node-server.js';
 import { createRng, hashJson } from '../dist/core/hash.js';
 import { advertisedBuckets } from '../dist/core/limits/buckets.js';
 import { loadDocuments } from '../dist/node/load-documents.js';
@@ -51,10 +52,8 @@ function answer(req, text, res) {
     headers[`anthropic-ratelimit-${name}-remaining`] = String(Math.max(0, limit - used[name]));
     headers[`anthropic-ratelimit-${name}-reset`] = reset;
   }
-  // As standin writes it: headers set one by one, so Node adds Content-Length and sends one write.
-  res.statusCode = 200;
-  for (const name in headers) res.setHeader(name, headers[name]);
-  res.end(json);
+  // As standin writes it, with its own writer.
+  writeWhole(200, headers, json, res);
   if (ring.length > 0) ring[kept++ % ring.length] = { id: kept, at: now, method: req.method, url: req.url, requestHeaders: req.headers, requestBody: text, status: 200, headers, body: json };
 }
 
