@@ -60,7 +60,7 @@ const servers = [
   ['bare node:http + Ajv (ceiling)', './raw-server.js', {}],
   ['adapter, no engine (floor)', './adapter-floor-server.js', {}],
   // BENCH_LEAN_RINGS=1000,300,100,0 shows how the ring's depth costs.
-  ...(process.env.BENCH_LEAN_RINGS ?? '1000,0').split(',').map((n) => [Number(n) > 0 ? `lean, ring of ${n}` : 'lean, no ring', './lean-server.js', { BENCH_LEAN_RING: n }]),
+  ...(process.env.BENCH_LEAN_RINGS ?? '1000,0').split(',').map((n) => [Number(n) > 0 ? `lean, packed ring of ${n}` : 'lean, no ring', './lean-server.js', { BENCH_LEAN_RING: n }]),
   ['standin, journal off', './standin-server.js', { BENCH_JOURNAL: 'off' }],
   ['standin', './standin-server.js', {}],
 ];
@@ -94,7 +94,7 @@ const budget = cpu[0] / GOAL;
 console.log(`  at ${GOAL} of the ceiling a request may take ${budget.toFixed(1)} µs; the adapter takes ${cpu[1].toFixed(1)}, leaving ${(budget - cpu[1]).toFixed(1)} µs`);
 const cpuOf = (name) => cpu[servers.findIndex(([n]) => n === name)];
 console.log(`  for the whole engine, which takes ${(cpuOf('standin, journal off') - cpu[1]).toFixed(1)} µs with the journal off and ${(cpuOf('standin') - cpu[1]).toFixed(1)} µs as served`);
-console.log(`  the same behaviour in one synchronous function (bench/lean-server.js, standin's own planner and validator):`);
+console.log(`  the same behaviour in one synchronous function (bench/lean-server.js, standin's own planner, validator and PackedRing):`);
 servers.forEach(([name], i) => name.startsWith('lean') && console.log(`    ${name.padEnd(20)} ${(cpu[0] / cpu[i]).toFixed(2)} of the ceiling`));
 
 const eps = streamResults.map((rs) => median(rs.map((r) => r.eps)));

@@ -26,6 +26,14 @@ const STREAM_FLAGS = new Set(['stream', 'stream_options']);
 const MODEL = documents.anthropic['x-standin-model-answers'] ?? {};
 const BUCKETS = advertisedBuckets({ name: 'anthropic', document: documents.anthropic });
 const WINDOW_MS = Math.max(...BUCKETS.map((b) => b.windowMs));
+const NAMED = BUCKETS.map(({ name, limit }) => ({
+  name,
+  limit,
+  limitText: String(limit),
+  limitName: `anthropic-ratelimit-${name}-limit`,
+  remainingName: `anthropic-ratelimit-${name}-remaining`,
+  resetName: `anthropic-ratelimit-${name}-reset`,
+}));
 const windows = new Map();
 const RING = Number(process.env.BENCH_LEAN_RING ?? 1000);
 const ring = new PackedRing();
@@ -49,17 +57,18 @@ function answer(req, text, res) {
 
   const now = Date.now();
   let window = windows.get(key);
-  if (!window || now >= window.start + WINDOW_MS) windows.set(key, (window = { start: Math.floor(now / 1000) * 1000, requests: 0, input: 0, output: 0 }));
+  if (!window || now >= window.start + WINDOW_MS) windows.set(key, (window = { start: Math.floor(now / 1000) * 1000, requests: 0, input: 0, output: 0, reset: undefined }));
   window.requests += 1;
   window.input += plan.inputTokens;
   window.output += plan.outputTokens;
   const used = { requests: window.requests, tokens: window.input + window.output, 'input-tokens': window.input, 'output-tokens': window.output };
-  const reset = new Date(window.start + WINDOW_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+  // Names and the reset instant made once (per bucket, per window), as standin's renderer keeps them.
+  window.reset ??= new Date(window.start + WINDOW_MS).toISOString().replace(/\.\d+Z$/, 'Z');
   const headers = { 'content-type': 'application/json', 'request-id': anthropicMessages.requestId() };
-  for (const { name, limit } of BUCKETS) {
-    headers[`anthropic-ratelimit-${name}-limit`] = String(limit);
-    headers[`anthropic-ratelimit-${name}-remaining`] = String(Math.max(0, limit - used[name]));
-    headers[`anthropic-ratelimit-${name}-reset`] = reset;
+  for (const bucket of NAMED) {
+    headers[bucket.limitName] = bucket.limitText;
+    headers[bucket.remainingName] = String(Math.max(0, bucket.limit - used[bucket.name]));
+    headers[bucket.resetName] = window.reset;
   }
   // As standin writes it, with its own writer.
   writeWhole(200, headers, json, res);
