@@ -9,7 +9,7 @@
 // journal, async sources) it does not do. The gap between this and standin is the price of that
 // generality; the gap between this and the ceiling is the price of the behaviour itself.
 import { createServer } from 'node:http';
-import { writeWhole } from '../dist/adapters/node-server.js';
+import { writeWhole } from '../dist/adapters/write-whole.js';
 import { createRng, hashJson } from '../dist/core/hash.js';
 import { PackedRing } from '../dist/journal/packed-ring.js';
 import { advertisedBuckets } from '../dist/core/limits/buckets.js';

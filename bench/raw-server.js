@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadDocuments } from '../dist/node/load-documents.js';
 import { createAjv, prepareForAjv } from '../dist/core/validator.js';
-import { writeWhole } from '../dist/adapters/node-server.js';
+import { writeWhole } from '../dist/adapters/write-whole.js';
 
 const data = JSON.parse(readFileSync(process.env.BENCH_DATA, 'utf8'));
 const { headers, body: fixed } = data.json;

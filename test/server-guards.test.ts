@@ -77,6 +77,10 @@ describe('Host check', () => {
       expect(answer, host).toMatch(/^HTTP\/1\.1 421 /);
       expect(answer).toMatch(/content-type: application\/problem\+json/i);
       expect(answer).toMatch(/--allowed-hosts/);
+      // Written whole, as every answer of the server: its length in bytes, the connection closed.
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`content-length: ${Buffer.byteLength(body!)}\r?$`, 'im'));
+      expect(head).toMatch(/^connection: close$/im);
     }
   });
 

@@ -101,5 +101,6 @@ describe('an engine that throws', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 500, 200, 500, 200]);
     expect(answers[0]!.text).toBe('ok');
     expect(answers[1]!.text).toContain('standin could not write its answer');
+    expect(JSON.parse(answers[1]!.text)).toMatchObject({ status: 500 });
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { writeWhole } from './write-whole.js';
 
 /** Documented defaults (README, `standin serve --help`). */
 export const SERVER_DEFAULTS = {
@@ -87,12 +88,8 @@ function hostName(header: string): string | undefined {
 export function refuseHost(incoming: IncomingMessage, res: ServerResponse): void {
   const detail = `standin does not serve the host name '${String(incoming.headers.host).slice(0, 100)}'; start it with --allowed-hosts to serve other names`;
   const body = JSON.stringify({ type: 'about:blank', title: 'standin', status: 421, detail });
-  res.writeHead(421, {
-    'content-type': 'application/problem+json',
-    'x-standin-diagnostic': detail.replace(/[^\x20-\x7e]/g, '?'),
-    connection: 'close',
-  });
-  res.end(body);
+  const headers = { 'content-type': 'application/problem+json', 'x-standin-diagnostic': detail.replace(/[^\x20-\x7e]/g, '?'), connection: 'close' };
+  writeWhole(421, headers, body, res);
 }
 
 /**
