@@ -13,26 +13,40 @@ import { writeWhole } from '../dist/adapters/write-whole.js';
 import { createRng, hashJson } from '../dist/core/hash.js';
 import { PackedRing } from '../dist/journal/packed-ring.js';
 import { advertisedBuckets } from '../dist/core/limits/buckets.js';
+import { compileProvider } from '../dist/core/compile-provider.js';
+import { formatInstant } from '../dist/core/instant.js';
+import { createAjv } from '../dist/core/validator.js';
 import { loadDocuments } from '../dist/node/load-documents.js';
 import { loadPrecompiledValidators } from '../dist/node/precompiled-validators.js';
-import { anthropicMessages } from '../dist/profiles/anthropic-messages/index.js';
+import { profileFor } from '../dist/profiles/index.js';
 import { planMessage } from '../dist/profiles/anthropic-messages/plan-message.js';
 import { messageJson } from '../dist/profiles/anthropic-messages/render-message.js';
 
 const documents = await loadDocuments(['anthropic']);
 const validate = loadPrecompiledValidators(documents).anthropic['/paths/~1v1~1messages/post/requestBody/content/application~1json/schema']();
 const STREAM_FLAGS = new Set(['stream', 'stream_options']);
-// The provider's facts come from its document, as standin reads them.
-const MODEL = documents.anthropic['x-standin-model-answers'] ?? {};
-const BUCKETS = advertisedBuckets({ name: 'anthropic', document: documents.anthropic });
+// The provider's facts come from its document, as standin reads them: the model answered, the
+// budgets, and which documented header carries each budget's limit, remaining and reset (and in what
+// form the reset is written).
+const provider = compileProvider('anthropic', documents.anthropic, profileFor(documents.anthropic, 'anthropic'), createAjv());
+const operation = provider.operations.find((op) => op.method === 'POST' && op.path === '/v1/messages');
+const headerFor = (value) => operation.successHeaders.find((spec) => spec.derived === value);
+const MODEL = provider.modelAnswers;
+// The key in the first way the document lets a client authenticate (the bench sends it), and the
+// headers every request must carry.
+const KEY_HEADER = operation.security[0][0].header;
+const REQUIRED = operation.requiredHeaders;
+const REQUEST_ID = headerFor('request-id').name;
+const BUCKETS = advertisedBuckets(provider);
 const WINDOW_MS = Math.max(...BUCKETS.map((b) => b.windowMs));
+// Names and the limit's text made once, as standin's renderer keeps them.
 const NAMED = BUCKETS.map(({ name, limit }) => ({
   name,
   limit,
   limitText: String(limit),
-  limitName: `anthropic-ratelimit-${name}-limit`,
-  remainingName: `anthropic-ratelimit-${name}-remaining`,
-  resetName: `anthropic-ratelimit-${name}-reset`,
+  limitName: headerFor(`ratelimit-${name}-limit`).name,
+  remainingName: headerFor(`ratelimit-${name}-remaining`).name,
+  reset: headerFor(`ratelimit-${name}-reset`),
 }));
 const windows = new Map();
 const RING = Number(process.env.BENCH_LEAN_RING ?? 1000);
@@ -46,8 +60,8 @@ function headersText(headers) {
 }
 
 function answer(req, text, res) {
-  const key = req.headers['x-api-key'];
-  if (!key || !req.headers['anthropic-version']) return refuse(res, 401, 'authentication_error');
+  const key = req.headers[KEY_HEADER];
+  if (!key || REQUIRED.some((name) => !req.headers[name])) return refuse(res, 401, 'authentication_error');
   const body = JSON.parse(text);
   if (!validate(body)) return refuse(res, 400, 'invalid_request_error');
   const planned = planMessage(body, createRng(hashJson(body, STREAM_FLAGS)));
@@ -57,18 +71,16 @@ function answer(req, text, res) {
 
   const now = Date.now();
   let window = windows.get(key);
-  if (!window || now >= window.start + WINDOW_MS) windows.set(key, (window = { start: Math.floor(now / 1000) * 1000, requests: 0, input: 0, output: 0, reset: undefined }));
+  if (!window || now >= window.start + WINDOW_MS) windows.set(key, (window = { start: Math.floor(now / 1000) * 1000, requests: 0, input: 0, output: 0 }));
   window.requests += 1;
   window.input += plan.inputTokens;
   window.output += plan.outputTokens;
   const used = { requests: window.requests, tokens: window.input + window.output, 'input-tokens': window.input, 'output-tokens': window.output };
-  // Names and the reset instant made once (per bucket, per window), as standin's renderer keeps them.
-  window.reset ??= new Date(window.start + WINDOW_MS).toISOString().replace(/\.\d+Z$/, 'Z');
-  const headers = { 'content-type': 'application/json', 'request-id': anthropicMessages.requestId() };
+  const headers = { 'content-type': 'application/json', [REQUEST_ID]: provider.profile.requestId() };
   for (const bucket of NAMED) {
     headers[bucket.limitName] = bucket.limitText;
     headers[bucket.remainingName] = String(Math.max(0, bucket.limit - used[bucket.name]));
-    headers[bucket.resetName] = window.reset;
+    headers[bucket.reset.name] = formatInstant(bucket.reset.instant, window.start + WINDOW_MS, now);
   }
   // As standin writes it, with its own writer.
   writeWhole(200, headers, json, res);
