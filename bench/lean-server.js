@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import { writeWhole } from '../dist/adapters/write-whole.js';
 import { createRng, hashJson } from '../dist/core/hash.js';
+import { headersText } from '../dist/journal/exchange-record.js';
 import { PackedRing } from '../dist/journal/packed-ring.js';
 import { advertisedBuckets } from '../dist/core/limits/buckets.js';
 import { compileProvider } from '../dist/core/compile-provider.js';
@@ -52,12 +53,6 @@ const windows = new Map();
 const RING = Number(process.env.BENCH_LEAN_RING ?? 1000);
 const ring = new PackedRing();
 let kept = 0;
-
-function headersText(headers) {
-  let text = '';
-  for (const name in headers) text += `${name}\0${headers[name]}\0`;
-  return text;
-}
 
 function answer(req, text, res) {
   const key = req.headers[KEY_HEADER];
